@@ -1,0 +1,101 @@
+"""County Sports Desk (县域体育工作台): the application factory."""
+from pathlib import Path
+
+from flask import Flask, abort, redirect, request, url_for
+from flask_login import current_user
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from app.assets import init_assets
+from app.extensions import compress, csrf, db, login_manager, migrate
+from app.scoping import set_scope
+from app.timeutil import format_local
+from config import Config
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# Security headers for every response. htmx needs no inline script or style:
+# its indicator styles are switched off in the page's htmx-config.
+SECURITY_HEADERS = {
+    "Content-Security-Policy": "default-src 'self'; img-src 'self' data: blob:; object-src 'none'; "
+    "frame-ancestors 'none'; base-uri 'self'; form-action 'self'",
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "same-origin",
+}
+
+# Endpoints a read-only viewer, or a user who must first change the password, may still post to.
+ALWAYS_ALLOWED_POSTS = {"auth.logout", "auth.change_password"}
+
+
+def create_app(config_class=Config) -> Flask:
+    app = Flask(
+        __name__,
+        template_folder=str(ROOT / "templates"),
+        static_folder=None,
+        instance_path=str(config_class.INSTANCE_DIR),
+    )
+    app.config.from_object(config_class)
+    if app.config["PROXY_COUNT"]:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["PROXY_COUNT"], x_proto=app.config["PROXY_COUNT"])
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"))
+    login_manager.init_app(app)
+    csrf.init_app(app)
+    compress.init_app(app)
+    init_assets(app, ROOT / "static")
+
+    _import_models()
+    _register_blueprints(app)
+    _register_request_hooks(app)
+    app.jinja_env.filters["local_dt"] = format_local
+    # Smaller pages for slow links: no blank lines where block tags stood.
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+    return app
+
+
+def _import_models() -> None:
+    # Every model must be mapped before the first query, for relationships and Alembic.
+    import app.audit.listeners  # noqa: F401
+    import app.audit.models  # noqa: F401
+    import app.auth.models  # noqa: F401
+    import app.regions.models  # noqa: F401
+
+
+def _register_blueprints(app: Flask) -> None:
+    from app.audit import bp as audit_bp
+    from app.auth import bp as auth_bp
+    from app.cli import bp as cli_bp
+    from app.errors import bp as errors_bp
+    from app.main import bp as main_bp
+    from app.regions import bp as regions_bp
+
+    for bp in (main_bp, auth_bp, regions_bp, audit_bp, errors_bp, cli_bp):
+        app.register_blueprint(bp)
+
+
+def _register_request_hooks(app: Flask) -> None:
+    @app.before_request
+    def scope_and_guard():
+        if request.endpoint == "static":
+            return None
+        if not current_user.is_authenticated:
+            return None
+        set_scope(current_user.region.path)
+        if request.endpoint in ALWAYS_ALLOWED_POSTS:
+            return None
+        if current_user.must_change_password and request.endpoint != "main.healthz":
+            return redirect(url_for("auth.change_password"))
+        if request.method == "POST" and not current_user.can_write:
+            abort(403)
+        return None
+
+    @app.after_request
+    def security_headers(response):
+        for name, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(name, value)
+        if current_user and getattr(current_user, "is_authenticated", False) and request.endpoint != "static":
+            # Pages hold personal and regional data: never keep them in shared caches.
+            response.headers.setdefault("Cache-Control", "private, no-cache")
+        return response

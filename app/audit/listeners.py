@@ -1,0 +1,97 @@
+"""Writes an AuditEntry for every insert, update and delete of an ``Audited`` record.
+
+It runs in ``after_flush``, when new rows have their ids and attribute history still
+holds the old values, and inserts through the flush's own connection, so the entry
+commits or rolls back together with the change it describes.
+"""
+import datetime as dt
+import decimal
+import enum
+
+from flask import has_request_context, request
+from flask_login import current_user
+from sqlalchemy import event, inspect
+from sqlalchemy.orm import Session
+
+from app.audit.models import AuditEntry, Audited, record_key
+from app.timeutil import utcnow
+
+MASK = "******"
+
+
+def _plain(value):
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, (dt.date, dt.datetime, dt.time)):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal):
+        return str(value)
+    if isinstance(value, (bytes, bytearray)):
+        return f"<{len(value)} bytes>"
+    return value
+
+
+def _changes(obj, action: str) -> dict:
+    state = inspect(obj)
+    changes = {}
+    for attr in state.mapper.column_attrs:
+        key = attr.key
+        if key in obj.__audit_exclude__:
+            continue
+        history = state.attrs[key].history
+        if action == "insert":
+            old, new = None, state.attrs[key].value
+            if new is None:
+                continue
+        elif action == "delete":
+            old, new = state.attrs[key].value, None
+        else:
+            if not history.has_changes():
+                continue
+            old = history.deleted[0] if history.deleted else None
+            new = history.added[0] if history.added else None
+            if old == new:
+                continue
+        if key in obj.__audit_masked__:
+            old, new = (MASK if old is not None else None), MASK
+        changes[key] = [_plain(old), _plain(new)]
+    return changes
+
+
+def _actor() -> tuple[int | None, str, str | None]:
+    if not has_request_context():
+        return None, "系统", None
+    remote = request.remote_addr
+    if current_user and current_user.is_authenticated:
+        return current_user.id, current_user.username, remote
+    return None, "匿名", remote
+
+
+@event.listens_for(Session, "after_flush")
+def _write_audit_entries(session, flush_context):
+    pending = [(o, "insert") for o in session.new] + [(o, "update") for o in session.dirty]
+    pending += [(o, "delete") for o in session.deleted]
+    rows = []
+    for obj, action in pending:
+        if not isinstance(obj, Audited):
+            continue
+        changes = _changes(obj, action)
+        if action == "update" and not changes:
+            continue
+        rows.append(
+            {
+                "record_type": obj.__tablename__,
+                "record_id": record_key(obj),
+                "record_label": str(obj)[:200],
+                "action": action,
+                "changes": changes,
+                "region_id": obj.audit_region_id,
+            }
+        )
+    if not rows:
+        return
+    user_id, username, remote = _actor()
+    now = utcnow()
+    for row in rows:
+        row.update(user_id=user_id, username=username, remote_addr=remote, created_at=now)
+    session.connection().execute(AuditEntry.__table__.insert(), rows)

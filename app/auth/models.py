@@ -1,0 +1,90 @@
+"""Users, their roles, and the login attempts used to throttle guessing."""
+import enum
+from datetime import datetime
+
+from flask import current_app
+from flask_login import UserMixin
+from sqlalchemy import Boolean, Index, String
+from sqlalchemy.orm import Mapped, mapped_column
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from app.audit.models import Audited
+from app.extensions import db
+from app.scoping import RegionScoped
+from app.timeutil import utcnow
+
+
+class Role(enum.StrEnum):
+    ADMIN = "admin"
+    SUPERVISOR = "supervisor"
+    CLERK = "clerk"
+    VIEWER = "viewer"
+
+    @property
+    def label(self) -> str:
+        return ROLE_LABELS[self]
+
+
+ROLE_LABELS = {
+    Role.ADMIN: "系统管理员",
+    Role.SUPERVISOR: "县级督导员",
+    Role.CLERK: "乡镇文体干事",
+    Role.VIEWER: "市级查看（只读）",
+}
+
+
+class User(UserMixin, Audited, RegionScoped, db.Model):
+    __tablename__ = "users"
+    __audit_exclude__ = frozenset({"failed_logins", "locked_until", "last_login_at"})
+    __audit_masked__ = frozenset({"password_hash"})
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    display_name: Mapped[str] = mapped_column(String(60))
+    role: Mapped[Role] = mapped_column(db.Enum(Role, native_enum=False, length=16))
+    phone: Mapped[str] = mapped_column(String(20), default="")
+    password_hash: Mapped[str] = mapped_column(String(256))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    must_change_password: Mapped[bool] = mapped_column(Boolean, default=False)
+    failed_logins: Mapped[int] = mapped_column(default=0)
+    locked_until: Mapped[datetime | None]
+    last_login_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    def __str__(self) -> str:
+        return f"{self.display_name}（{self.username}）"
+
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
+    def set_password(self, password: str) -> None:
+        # scrypt (memory-hard) by default; the test configuration picks a cheaper method.
+        self.password_hash = generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
+
+    def check_password(self, password: str) -> bool:
+        return check_password_hash(self.password_hash, password)
+
+    def is_locked(self, now: datetime) -> bool:
+        return self.locked_until is not None and self.locked_until > now
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == Role.ADMIN
+
+    @property
+    def can_write(self) -> bool:
+        return self.role != Role.VIEWER
+
+
+class LoginAttempt(db.Model):
+    """A security record, not a domain record: it throttles guessing by account and by address."""
+
+    __tablename__ = "login_attempts"
+    __table_args__ = (Index("ix_login_attempts_addr_time", "remote_addr", "created_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(64))
+    remote_addr: Mapped[str] = mapped_column(String(64), default="")
+    succeeded: Mapped[bool] = mapped_column(Boolean)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

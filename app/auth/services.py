@@ -1,0 +1,126 @@
+"""Account rules: logging in with throttling and lock-out, and managing accounts.
+
+Services change state and flush; the view commits once.
+"""
+from dataclasses import dataclass
+from datetime import timedelta
+
+from flask import current_app
+from sqlalchemy import func, select
+
+from app.auth.models import LoginAttempt, Role, User
+from app.extensions import db
+from app.scoping import unscoped
+from app.timeutil import utcnow
+
+@dataclass
+class LoginResult:
+    user: User | None = None
+    error: str = ""
+    throttled: bool = False
+
+
+def find_user(username: str) -> User | None:
+    """Usernames are unique across all regions, so the lookup is deliberately unscoped."""
+    with unscoped():
+        return db.session.execute(select(User).where(User.username == username.strip())).scalar_one_or_none()
+
+
+def _recent_failures_from(remote_addr: str, now) -> int:
+    since = now - timedelta(minutes=current_app.config["LOGIN_WINDOW_MINUTES"])
+    return db.session.execute(
+        select(func.count())
+        .select_from(LoginAttempt)
+        .where(
+            LoginAttempt.remote_addr == remote_addr,
+            LoginAttempt.succeeded.is_(False),
+            LoginAttempt.created_at >= since,
+        )
+    ).scalar_one()
+
+
+def authenticate(username: str, password: str, remote_addr: str) -> LoginResult:
+    """Check a password, counting failures per account (lock-out) and per address (throttle).
+
+    Logging in happens before the user's scope exists, so it runs unscoped."""
+    with unscoped():
+        return _authenticate(username, password, remote_addr)
+
+
+def _authenticate(username: str, password: str, remote_addr: str) -> LoginResult:
+    cfg = current_app.config
+    now = utcnow()
+    if _recent_failures_from(remote_addr, now) >= cfg["LOGIN_IP_MAX_FAILURES"]:
+        return LoginResult(error=f"登录失败次数过多，请 {cfg['LOGIN_WINDOW_MINUTES']} 分钟后再试。", throttled=True)
+
+    user = find_user(username)
+    if user is not None and user.is_locked(now):
+        minutes = max(1, int((user.locked_until - now).total_seconds() // 60) + 1)
+        return LoginResult(error=f"该账号因多次密码错误已临时锁定，请约 {minutes} 分钟后再试。", throttled=True)
+
+    ok = user is not None and user.active and user.check_password(password)
+    db.session.add(LoginAttempt(username=username[:64], remote_addr=remote_addr or "", succeeded=ok))
+    if not ok:
+        if user is not None:
+            user.failed_logins += 1
+            if user.failed_logins >= cfg["LOGIN_MAX_FAILURES"]:
+                user.locked_until = now + timedelta(minutes=cfg["LOGIN_LOCK_MINUTES"])
+                user.failed_logins = 0
+                db.session.flush()
+                return LoginResult(
+                    error=f"密码连续错误 {cfg['LOGIN_MAX_FAILURES']} 次，账号已锁定 {cfg['LOGIN_LOCK_MINUTES']} 分钟。",
+                    throttled=True,
+                )
+        db.session.flush()
+        if user is not None and not user.active:
+            return LoginResult(error="该账号已停用，请联系管理员。")
+        return LoginResult(error="用户名或密码错误。")
+
+    user.failed_logins = 0
+    user.locked_until = None
+    user.last_login_at = now
+    db.session.flush()
+    return LoginResult(user=user)
+
+
+def create_user(*, username: str, display_name: str, role: Role, region_id: int, password: str, phone: str = "") -> User:
+    user = User(
+        username=username.strip(),
+        display_name=display_name.strip(),
+        role=role,
+        region_id=region_id,
+        phone=phone.strip(),
+        must_change_password=True,
+    )
+    user.set_password(password)
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def update_user(user: User, *, display_name: str, role: Role, region_id: int, phone: str) -> None:
+    user.display_name = display_name.strip()
+    user.role = role
+    user.region_id = region_id
+    user.phone = phone.strip()
+    db.session.flush()
+
+
+def reset_password(user: User, new_password: str) -> None:
+    """An administrator sets a temporary password; the owner must change it at next login."""
+    user.set_password(new_password)
+    user.must_change_password = True
+    user.failed_logins = 0
+    user.locked_until = None
+    db.session.flush()
+
+
+def change_own_password(user: User, new_password: str) -> None:
+    user.set_password(new_password)
+    user.must_change_password = False
+    db.session.flush()
+
+
+def set_active(user: User, active: bool) -> None:
+    user.active = active
+    db.session.flush()

@@ -1,0 +1,38 @@
+"""Error pages in Chinese, as full pages or as fragments for htmx."""
+from flask import Blueprint, render_template
+
+from app.extensions import db
+from app.scoping import OutOfScope
+
+bp = Blueprint("errors", __name__)
+
+MESSAGES = {
+    400: ("请求有误", "提交的内容无法处理，请返回重试。"),
+    403: ("无权操作", "您的账号没有执行此操作的权限。"),
+    404: ("未找到", "您要找的记录不存在，或不在您的管辖范围内。"),
+    405: ("不支持的操作", "该地址不支持此种请求。"),
+    413: ("文件过大", "上传的文件超过了大小限制。"),
+    429: ("操作过于频繁", "请稍后再试。"),
+    500: ("系统出错", "服务器处理请求时出错，已记录。请稍后再试。"),
+}
+
+
+def _error_page(code: int):
+    title, message = MESSAGES[code]
+    return render_template("errors/error.html", code=code, title=title, message=message), code
+
+
+@bp.app_errorhandler(OutOfScope)
+def out_of_scope(error):
+    db.session.rollback()
+    return _error_page(403)
+
+
+@bp.app_errorhandler(500)
+def internal_error(error):
+    db.session.rollback()
+    return _error_page(500)
+
+
+for _code in (400, 403, 404, 405, 413, 429):
+    bp.app_errorhandler(_code)(lambda error, code=_code: _error_page(code))

@@ -1,0 +1,23 @@
+"""One URL, two renderings: the full page, or the fragment htmx asked for."""
+from flask import make_response, render_template, request
+
+
+def is_fragment_request() -> bool:
+    """True for an htmx request that wants a piece of the page.
+
+    Boosted navigation and history restores want the whole page.
+    """
+    headers = request.headers
+    return (
+        headers.get("HX-Request") == "true"
+        and headers.get("HX-Boosted") != "true"
+        and headers.get("HX-History-Restore-Request") != "true"
+    )
+
+
+def render(page_template: str, fragment_template: str | None = None, /, *, status: int = 200, **context):
+    """Render the page, or the fragment it includes when htmx asked for just that."""
+    template = fragment_template if fragment_template and is_fragment_request() else page_template
+    response = make_response(render_template(template, **context), status)
+    response.vary.add("HX-Request")
+    return response

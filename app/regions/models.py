@@ -1,0 +1,101 @@
+"""行政区划: the region tree every record and every user hangs from."""
+import enum
+
+from sqlalchemy import Boolean, ForeignKey, String, select
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.audit.models import Audited
+from app.extensions import db
+
+
+class RegionLevel(enum.StrEnum):
+    PROVINCE = "province"
+    CITY = "city"
+    COUNTY = "county"
+    TOWNSHIP = "township"
+    VILLAGE = "village"
+
+    @property
+    def label(self) -> str:
+        return LEVEL_LABELS[self]
+
+    @property
+    def depth(self) -> int:
+        return list(RegionLevel).index(self)
+
+    @property
+    def child(self) -> "RegionLevel | None":
+        levels = list(RegionLevel)
+        return levels[self.depth + 1] if self.depth + 1 < len(levels) else None
+
+
+LEVEL_LABELS = {
+    RegionLevel.PROVINCE: "省",
+    RegionLevel.CITY: "市",
+    RegionLevel.COUNTY: "县（市、区）",
+    RegionLevel.TOWNSHIP: "乡镇（街道）",
+    RegionLevel.VILLAGE: "村（社区）",
+}
+
+# GB/T 2260 codes are 6 digits down to the county; the statistical division codes
+# extend them to 9 digits for townships and 12 for villages. The digits that identify
+# a region (and so prefix every code below it) grow 2, 4, 6, 9, 12.
+CODE_LENGTH = {
+    RegionLevel.PROVINCE: 6,
+    RegionLevel.CITY: 6,
+    RegionLevel.COUNTY: 6,
+    RegionLevel.TOWNSHIP: 9,
+    RegionLevel.VILLAGE: 12,
+}
+SIGNIFICANT_DIGITS = {
+    RegionLevel.PROVINCE: 2,
+    RegionLevel.CITY: 4,
+    RegionLevel.COUNTY: 6,
+    RegionLevel.TOWNSHIP: 9,
+    RegionLevel.VILLAGE: 12,
+}
+
+
+class Region(Audited, db.Model):
+    __tablename__ = "regions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(12), unique=True)
+    name: Mapped[str] = mapped_column(String(60))
+    level: Mapped[RegionLevel] = mapped_column(db.Enum(RegionLevel, native_enum=False, length=16))
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("regions.id"), index=True)
+    # Materialized path of ids ("/1/5/23/"): a subtree is one prefix match.
+    path: Mapped[str] = mapped_column(String(255), index=True, default="")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    parent: Mapped["Region | None"] = relationship(remote_side=[id], back_populates="children")
+    children: Mapped[list["Region"]] = relationship(back_populates="parent", order_by="Region.code")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def audit_region_id(self) -> int | None:
+        return self.id
+
+    @property
+    def significant_code(self) -> str:
+        return self.code[: SIGNIFICANT_DIGITS[self.level]]
+
+    def ancestors(self) -> list["Region"]:
+        """Root first, without self; one query for the whole chain."""
+        ids = [int(part) for part in self.path.strip("/").split("/")[:-1] if part]
+        if not ids:
+            return []
+        rows = db.session.execute(
+            select(Region).where(Region.id.in_(ids)), execution_options={"unscoped": True}
+        ).scalars()
+        by_id = {r.id: r for r in rows}
+        return [by_id[i] for i in ids if i in by_id]
+
+    @property
+    def full_name(self) -> str:
+        return "".join(r.name for r in self.ancestors()[1:]) + self.name
+
+    def contains(self, other: "Region") -> bool:
+        return other.path.startswith(self.path)

@@ -1,0 +1,79 @@
+"""Configuration classes, read from the environment (microblog style)."""
+import os
+import secrets
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+INSTANCE_DIR = Path(os.environ.get("INSTANCE_PATH", BASE_DIR / "instance"))
+
+
+def _persisted_secret_key() -> str:
+    """SECRET_KEY from the environment, else a random key kept under instance/.
+
+    Sessions are signed cookies shared by every worker process, so the key must be
+    stable across restarts and processes; generating it once and keeping it on disk
+    gives that without asking the operator to invent one.
+    """
+    if os.environ.get("SECRET_KEY"):
+        return os.environ["SECRET_KEY"]
+    INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
+    key_file = INSTANCE_DIR / "secret_key"
+    if not key_file.exists():
+        fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as f:
+            f.write(secrets.token_hex(32))
+    return key_file.read_text().strip()
+
+
+def database_url(url: str) -> str:
+    # psycopg 3 is the driver we ship; accept the common postgres:// spellings.
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+class Config:
+    SECRET_KEY = _persisted_secret_key()
+    SQLALCHEMY_DATABASE_URI = database_url(
+        os.environ.get("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'sports_desk.db'}")
+    )
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    INSTANCE_DIR = INSTANCE_DIR
+
+    SESSION_COOKIE_SECURE = os.environ.get("SESSION_COOKIE_SECURE", "1") != "0"
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    PERMANENT_SESSION_LIFETIME = 8 * 3600  # one working day
+
+    WTF_CSRF_TIME_LIMIT = None  # a clerk may leave a form open all morning
+    COMPRESS_MIMETYPES = [
+        "text/html", "text/css", "application/javascript", "text/javascript",
+        "application/json", "image/svg+xml",
+    ]
+    COMPRESS_ALGORITHM = ["gzip"]
+    COMPRESS_MIN_SIZE = 500
+
+    # Login throttling: lock an account after this many consecutive failures,
+    # and refuse an address that fails too often inside the window.
+    LOGIN_MAX_FAILURES = 5
+    LOGIN_LOCK_MINUTES = 15
+    LOGIN_IP_MAX_FAILURES = 20
+    LOGIN_WINDOW_MINUTES = 15
+
+    PASSWORD_HASH_METHOD = "scrypt"
+    PER_PAGE = 50
+    # Behind a reverse proxy, set to the number of proxies so remote addresses are real.
+    PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
+
+
+class TestingConfig(Config):
+    TESTING = True
+    SESSION_COOKIE_SECURE = False
+    REMEMBER_COOKIE_SECURE = False
+    WTF_CSRF_ENABLED = False
+    PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
+    SQLALCHEMY_DATABASE_URI = database_url(os.environ.get("TEST_DATABASE_URL") or "sqlite://")

@@ -1,0 +1,64 @@
+import re
+
+from sqlalchemy.exc import OperationalError
+
+from app.extensions import db
+
+
+def test_healthz_reports_database_ok(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.get_json() == {"status": "ok", "db": "ok"}
+
+
+def test_healthz_is_503_when_database_fails(client, monkeypatch):
+    def broken(*args, **kwargs):
+        raise OperationalError("SELECT 1", {}, Exception("down"))
+
+    monkeypatch.setattr(db.session, "execute", broken)
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.get_json()["status"] != "ok"
+
+
+def test_home_requires_login(client):
+    response = client.get("/")
+    assert response.status_code == 302
+    assert "/login" in response.headers["Location"]
+
+
+def test_home_shows_empty_todo_list(clerk_client):
+    html = clerk_client.get("/").get_data(as_text=True)
+    assert "我的待办" in html
+    assert "暂无待办事项" in html
+
+
+def test_navigation_is_role_aware(admin_client, clerk_client):
+    assert "用户管理" in admin_client.get("/").get_data(as_text=True)
+    clerk_html = clerk_client.get("/").get_data(as_text=True)
+    assert "用户管理" not in clerk_html and "审计日志" not in clerk_html
+
+
+def test_security_headers_and_private_cache(clerk_client):
+    response = clerk_client.get("/")
+    assert "default-src 'self'" in response.headers["Content-Security-Policy"]
+    assert response.headers["X-Frame-Options"] == "DENY"
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Cache-Control"] == "private, no-cache"
+
+
+def test_pages_are_gzipped_when_accepted(clerk_client):
+    response = clerk_client.get("/regions", headers={"Accept-Encoding": "gzip"})
+    assert response.headers.get("Content-Encoding") == "gzip"
+
+
+def test_static_files_have_hashed_names_and_long_cache(app, client):
+    store = app.extensions["assets"]
+    with app.test_request_context():
+        url = store.url("js/htmx-2.0.11.min.js")
+    assert re.fullmatch(r"/static/js/htmx-2\.0\.11\.min\.[0-9a-f]{10}\.js", url)
+    response = client.get(url, headers={"Accept-Encoding": "gzip"})
+    assert response.status_code == 200
+    assert response.headers["Content-Encoding"] == "gzip"
+    assert "immutable" in response.headers["Cache-Control"]
+    assert client.get("/static/js/htmx-2.0.11.min.js").status_code == 404  # unhashed names are not served
