@@ -1,7 +1,7 @@
 """The one mechanism that keeps every query inside the user's region subtree.
 
 Each request carries a scope: the materialized path of the user's region
-(``/1/5/23/``). A ``do_orm_execute`` hook adds that scope as loader criteria to
+(``/140000/140500/140522/``). A ``do_orm_execute`` hook adds that scope as loader criteria to
 every ORM SELECT, UPDATE and DELETE, so a view cannot forget it: a record outside
 the subtree simply is not found, and the view answers 404 whatever the id.
 A ``before_flush`` hook refuses to write a record into a region outside the scope.
@@ -119,7 +119,6 @@ def _refuse_out_of_scope_writes(session, flush_context, instances):
     Region = _region_model()
     for obj in list(session.new) + list(session.dirty) + list(session.deleted):
         if isinstance(obj, Region):
-            # The regions service computes the path before flushing, moves included.
             if not in_scope(obj.path or "", scope):
                 raise OutOfScope(f"region {obj.id}")
         elif isinstance(obj, RegionScoped):

@@ -93,7 +93,9 @@ def world(app) -> World:
             users[username] = user.id
         db.session.commit()
         world = World(province, city, county_a, county_b, town_a1, town_a2, town_b1, users)
-        # Detached copies keep ids and names readable after the app context closes.
+        # Loaded, then detached: ids, names and paths stay readable after the context closes.
+        for region in (province, city, county_a, county_b, town_a1, town_a2, town_b1):
+            db.session.refresh(region)
         db.session.expunge_all()
         return world
 

@@ -64,7 +64,7 @@ class Region(Audited, db.Model):
     name: Mapped[str] = mapped_column(String(60))
     level: Mapped[RegionLevel] = mapped_column(db.Enum(RegionLevel, native_enum=False, length=16))
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("regions.id"), index=True)
-    # Materialized path of ids ("/1/5/23/"): a subtree is one prefix match.
+    # Materialized path of codes ("/140000/140500/140522/"): a subtree is one prefix match.
     path: Mapped[str] = mapped_column(String(255), index=True, default="")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
 
@@ -84,14 +84,14 @@ class Region(Audited, db.Model):
 
     def ancestors(self) -> list["Region"]:
         """Root first, without self; one query for the whole chain."""
-        ids = [int(part) for part in self.path.strip("/").split("/")[:-1] if part]
-        if not ids:
+        codes = self.path.strip("/").split("/")[:-1]
+        if not codes:
             return []
         rows = db.session.execute(
-            select(Region).where(Region.id.in_(ids)), execution_options={"unscoped": True}
+            select(Region).where(Region.code.in_(codes)), execution_options={"unscoped": True}
         ).scalars()
-        by_id = {r.id: r for r in rows}
-        return [by_id[i] for i in ids if i in by_id]
+        by_code = {r.code: r for r in rows}
+        return [by_code[c] for c in codes if c in by_code]
 
     @property
     def full_name(self) -> str:

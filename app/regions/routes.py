@@ -88,8 +88,8 @@ def move(region_id: int):
     form = MoveRegionForm(obj=region)
     parent_level = region.parent.level if region.parent else None
     form.parent_id.choices = [
-        (rid, label) for rid, label in services.region_choices(levels=(parent_level,) if parent_level else ())
-        if rid != region.parent_id
+        choice for choice in services.region_choices(levels=(parent_level,) if parent_level else ())
+        if choice.value != region.parent_id
     ]
     if region.parent is None or not form.parent_id.choices:
         flash("该区划没有可移入的上级区划。", "error")

@@ -1,5 +1,6 @@
 """Region tree rules: official-style codes, adding, renaming, moving and deactivating."""
 from sqlalchemy import select
+from wtforms.fields.choices import SelectChoice
 
 from app.extensions import db
 from app.regions.models import CODE_LENGTH, SIGNIFICANT_DIGITS, Region, RegionLevel
@@ -37,12 +38,16 @@ def parent_problem(level: RegionLevel, parent: Region | None) -> str | None:
 
 
 def create_region(*, name: str, code: str, level: RegionLevel, parent: Region | None) -> Region:
-    region = Region(name=name.strip(), code=code, level=level, parent=parent, active=True)
+    region = Region(name=name.strip(), code=code, level=level, parent=parent, active=True,
+                    path=region_path(parent, code))
     db.session.add(region)
-    db.session.flush()  # the id is part of the path
-    region.path = f"{parent.path if parent else '/'}{region.id}/"
     db.session.flush()
     return region
+
+
+def region_path(parent: Region | None, code: str) -> str:
+    """Codes are unique, so the chain of codes from the root names a region's place in the tree."""
+    return f"{parent.path if parent else '/'}{code}/"
 
 
 def rename_region(region: Region, name: str) -> None:
@@ -57,7 +62,7 @@ def move_region(region: Region, new_parent: Region, new_code: str) -> None:
     regions below it are left to be corrected one by one, as the statistics office issues them.
     """
     old_path = region.path
-    new_path = f"{new_parent.path}{region.id}/"
+    new_path = region_path(new_parent, new_code)
     region.parent = new_parent
     region.code = new_code
     region.path = new_path
@@ -79,12 +84,12 @@ def set_region_active(region: Region, active: bool) -> None:
     db.session.flush()
 
 
-def region_choices(levels: tuple[RegionLevel, ...] | None = None, active_only: bool = True) -> list[tuple[int, str]]:
-    """(id, label) pairs for select boxes, in tree order, limited by the scope like any query."""
+def region_choices(levels: tuple[RegionLevel, ...] | None = None, active_only: bool = True) -> list[SelectChoice]:
+    """Options for select boxes, in tree order, limited by the scope like any query."""
     stmt = select(Region).order_by(Region.code)
     if levels:
         stmt = stmt.where(Region.level.in_(levels))
     if active_only:
         stmt = stmt.where(Region.active.is_(True))
     regions = db.session.execute(stmt).scalars().all()
-    return [(r.id, f"{'　' * r.level.depth}{r.name}（{r.code}）") for r in regions]
+    return [SelectChoice(r.id, f"{'　' * r.level.depth}{r.name}（{r.code}）") for r in regions]
