@@ -58,9 +58,13 @@ def create_app(config_class=Config) -> Flask:
 def _import_models() -> None:
     # Every model must be mapped before the first query, for relationships and Alembic.
     import app.audit.listeners  # noqa: F401
+    import app.attachments.models  # noqa: F401
     import app.audit.models  # noqa: F401
     import app.auth.models  # noqa: F401
+    import app.jobs.models  # noqa: F401
+    import app.organizations.models  # noqa: F401
     import app.regions.models  # noqa: F401
+    import app.standards.models  # noqa: F401
 
 
 def _register_blueprints(app: Flask) -> None:

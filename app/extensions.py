@@ -41,3 +41,14 @@ def _sqlite_pragmas(dbapi_connection, connection_record):
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA busy_timeout=5000")
         cursor.close()
+
+
+def enum_type(enum_class, length: int = 32):
+    """A portable enum column: stored as its readable value in a VARCHAR on SQLite and PostgreSQL alike."""
+    return db.Enum(
+        enum_class,
+        native_enum=False,
+        length=length,
+        values_callable=lambda members: [m.value for m in members],
+        validate_strings=True,
+    )

@@ -13,6 +13,7 @@ from app.auth.services import create_user
 from app.extensions import db
 from app.regions.models import Region, RegionLevel
 from app.regions.services import create_region
+from app.standards.defaults import insert_default_standards
 from config import TestingConfig
 
 PASSWORD = "Test-2026"
@@ -52,6 +53,8 @@ def _clean_db(app):
         with db.engine.begin() as conn:
             for table in reversed(db.metadata.sorted_tables):
                 conn.execute(table.delete())
+            # Reference data the migrations load, back for the next test.
+            insert_default_standards(conn)
 
 
 @dataclass

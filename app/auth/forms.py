@@ -5,7 +5,7 @@ from wtforms import BooleanField, PasswordField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, Length, Optional, Regexp, ValidationError
 
-from app.auth.models import ROLE_LABELS, Role
+from app.auth.models import Role
 from app.auth.services import find_user
 
 PASSWORD_RULE = "至少 8 位，须同时包含字母和数字。"
@@ -37,7 +37,7 @@ class UserForm(FlaskForm):
         Regexp(r"^[A-Za-z0-9_.-]+$", message="用户名只能包含字母、数字、下划线、点和连字符。"),
     ])
     display_name = StringField("姓名", validators=[DataRequired("请输入姓名。"), Length(max=60)])
-    role = SelectField("角色", choices=[SelectChoice(r.value, ROLE_LABELS[r]) for r in Role],
+    role = SelectField("角色", choices=[SelectChoice(r.value, r.label) for r in Role],
                        validators=[DataRequired("请选择角色。")])
     region_id = SelectField("所属区划", coerce=int, validate_choice=True)
     phone = StringField("联系电话", validators=[Optional(), Regexp(r"^[0-9+\-() ]{5,20}$", message="请输入有效的电话号码。")])
@@ -85,5 +85,5 @@ def role_region_problem(role: Role, region) -> str | None:
     }[role]
     if region.level not in allowed:
         names = "、".join(level.label for level in allowed)
-        return f"{ROLE_LABELS[role]}只能属于{names}级区划。"
+        return f"{role.label}只能属于{names}级区划。"
     return None

@@ -1,5 +1,4 @@
 """Users, their roles, and the login attempts used to throttle guessing."""
-import enum
 from datetime import datetime
 
 from flask import current_app
@@ -9,28 +8,17 @@ from sqlalchemy.orm import Mapped, mapped_column
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.audit.models import Audited
-from app.extensions import db
+from app.enums import LabelledEnum
+from app.extensions import db, enum_type
 from app.scoping import RegionScoped
 from app.timeutil import utcnow
 
 
-class Role(enum.StrEnum):
-    ADMIN = "admin"
-    SUPERVISOR = "supervisor"
-    CLERK = "clerk"
-    VIEWER = "viewer"
-
-    @property
-    def label(self) -> str:
-        return ROLE_LABELS[self]
-
-
-ROLE_LABELS = {
-    Role.ADMIN: "系统管理员",
-    Role.SUPERVISOR: "县级督导员",
-    Role.CLERK: "乡镇文体干事",
-    Role.VIEWER: "市级查看（只读）",
-}
+class Role(LabelledEnum):
+    ADMIN = "admin", "系统管理员"
+    SUPERVISOR = "supervisor", "县级督导员"
+    CLERK = "clerk", "乡镇文体干事"
+    VIEWER = "viewer", "市级查看（只读）"
 
 
 class User(UserMixin, Audited, RegionScoped, db.Model):
@@ -41,7 +29,7 @@ class User(UserMixin, Audited, RegionScoped, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(String(64), unique=True)
     display_name: Mapped[str] = mapped_column(String(60))
-    role: Mapped[Role] = mapped_column(db.Enum(Role, native_enum=False, length=16))
+    role: Mapped[Role] = mapped_column(enum_type(Role, 16))
     phone: Mapped[str] = mapped_column(String(20), default="")
     password_hash: Mapped[str] = mapped_column(String(256))
     active: Mapped[bool] = mapped_column(Boolean, default=True)

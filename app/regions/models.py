@@ -1,23 +1,18 @@
 """行政区划: the region tree every record and every user hangs from."""
-import enum
-
 from sqlalchemy import Boolean, ForeignKey, String, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.audit.models import Audited
-from app.extensions import db
+from app.enums import LabelledEnum
+from app.extensions import db, enum_type
 
 
-class RegionLevel(enum.StrEnum):
-    PROVINCE = "province"
-    CITY = "city"
-    COUNTY = "county"
-    TOWNSHIP = "township"
-    VILLAGE = "village"
-
-    @property
-    def label(self) -> str:
-        return LEVEL_LABELS[self]
+class RegionLevel(LabelledEnum):
+    PROVINCE = "province", "省"
+    CITY = "city", "市"
+    COUNTY = "county", "县（市、区）"
+    TOWNSHIP = "township", "乡镇（街道）"
+    VILLAGE = "village", "村（社区）"
 
     @property
     def depth(self) -> int:
@@ -28,14 +23,6 @@ class RegionLevel(enum.StrEnum):
         levels = list(RegionLevel)
         return levels[self.depth + 1] if self.depth + 1 < len(levels) else None
 
-
-LEVEL_LABELS = {
-    RegionLevel.PROVINCE: "省",
-    RegionLevel.CITY: "市",
-    RegionLevel.COUNTY: "县（市、区）",
-    RegionLevel.TOWNSHIP: "乡镇（街道）",
-    RegionLevel.VILLAGE: "村（社区）",
-}
 
 # GB/T 2260 codes are 6 digits down to the county; the statistical division codes
 # extend them to 9 digits for townships and 12 for villages. The digits that identify
@@ -62,7 +49,7 @@ class Region(Audited, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(12), unique=True)
     name: Mapped[str] = mapped_column(String(60))
-    level: Mapped[RegionLevel] = mapped_column(db.Enum(RegionLevel, native_enum=False, length=16))
+    level: Mapped[RegionLevel] = mapped_column(enum_type(RegionLevel, 16))
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("regions.id"), index=True)
     # Materialized path of codes ("/140000/140500/140522/"): a subtree is one prefix match.
     path: Mapped[str] = mapped_column(String(255), index=True, default="")
