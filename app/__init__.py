@@ -68,14 +68,20 @@ def _import_models() -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from app.attachments import bp as attachments_bp
     from app.audit import bp as audit_bp
     from app.auth import bp as auth_bp
     from app.cli import bp as cli_bp
     from app.errors import bp as errors_bp
+    from app.jobs import bp as jobs_bp
     from app.main import bp as main_bp
+    from app.organizations import bp as organizations_bp
     from app.regions import bp as regions_bp
+    from app.reports import bp as reports_bp
+    from app.standards import bp as standards_bp
 
-    for bp in (main_bp, auth_bp, regions_bp, audit_bp, errors_bp, cli_bp):
+    for bp in (main_bp, auth_bp, regions_bp, organizations_bp, standards_bp, reports_bp, jobs_bp,
+               attachments_bp, audit_bp, errors_bp, cli_bp):
         app.register_blueprint(bp)
 
 

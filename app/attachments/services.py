@@ -1,0 +1,174 @@
+"""Storing evidence: the type is judged by the content, never the name; phone photos are
+turned upright and downscaled so a township PC on a slow link can open them."""
+import hashlib
+import io
+import zipfile
+from pathlib import Path
+
+from flask import current_app
+from flask_login import current_user
+from PIL import Image, ImageOps, UnidentifiedImageError
+from sqlalchemy import select
+
+from app.attachments.models import Attachment
+from app.extensions import db
+
+MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+PHOTO_MAX_SIDE = 1600
+THUMB_MAX_SIDE = 320
+ACCEPTED = "照片（JPG、PNG、WebP）、PDF、Word、Excel 文件"
+# The HTML accept attribute only helps the file picker; the content decides.
+ACCEPT_ATTR = "image/jpeg,image/png,image/webp,.pdf,.doc,.docx,.xls,.xlsx"
+
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+OFFICE_ZIP_TYPES = {
+    "word/": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "xl/": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "ppt/": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+}
+
+
+class UploadError(ValueError):
+    """A file we refuse, with the sentence to show the user at the field."""
+
+
+def detect_document_type(data: bytes) -> str | None:
+    """The MIME type of a PDF or office file, judged from its bytes."""
+    if data.startswith(b"%PDF-"):
+        return "application/pdf"
+    if data.startswith(OLE_MAGIC):
+        return "application/msword"  # .doc/.xls of old Office; both open with the same programs
+    if data.startswith(b"PK\x03\x04"):
+        try:
+            names = zipfile.ZipFile(io.BytesIO(data)).namelist()
+        except zipfile.BadZipFile:
+            return None
+        if "[Content_Types].xml" in names:
+            for prefix, mimetype in OFFICE_ZIP_TYPES.items():
+                if any(n.startswith(prefix) for n in names):
+                    return mimetype
+    return None
+
+
+def _normalise_photo(data: bytes) -> tuple[bytes, int, int]:
+    """Upright, at most PHOTO_MAX_SIDE pixels, JPEG: a 6 MB phone photo becomes ~300 KB."""
+    with Image.open(io.BytesIO(data)) as img:
+        img = ImageOps.exif_transpose(img)
+        img.thumbnail((PHOTO_MAX_SIDE, PHOTO_MAX_SIDE))
+        if img.mode != "RGB":
+            background = Image.new("RGB", img.size, "white")
+            background.paste(img, mask=img.convert("RGBA").getchannel("A"))
+            img = background
+        out = io.BytesIO()
+        img.save(out, "JPEG", quality=82, optimize=True, progressive=True)
+        return out.getvalue(), img.width, img.height
+
+
+def _thumbnail(photo: bytes) -> bytes:
+    with Image.open(io.BytesIO(photo)) as img:
+        img.thumbnail((THUMB_MAX_SIDE, THUMB_MAX_SIDE))
+        out = io.BytesIO()
+        img.save(out, "JPEG", quality=75)
+        return out.getvalue()
+
+
+def _read_image(data: bytes) -> bool:
+    try:
+        with Image.open(io.BytesIO(data)) as img:
+            if img.format not in {"JPEG", "PNG", "WEBP", "MPO"}:
+                return False
+            img.verify()
+        return True
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+        return False
+
+
+def storage_dir() -> Path:
+    return Path(current_app.instance_path) / "uploads"
+
+
+def stored_path(sha256: str, thumb: bool = False) -> Path:
+    return storage_dir() / sha256[:2] / (f"{sha256}.thumb.jpg" if thumb else sha256)
+
+
+def _store(data: bytes, thumb: bytes | None) -> str:
+    digest = hashlib.sha256(data).hexdigest()
+    path = stored_path(digest)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if not path.exists():  # same content, same file: stored once
+        tmp = path.with_suffix(".part")
+        tmp.write_bytes(data)
+        tmp.replace(path)
+    if thumb is not None and not stored_path(digest, thumb=True).exists():
+        stored_path(digest, thumb=True).write_bytes(thumb)
+    return digest
+
+
+def check_upload(file_storage) -> tuple[bytes, str, int | None, int | None]:
+    """Read and judge one uploaded file: (bytes to store, content type, width, height)."""
+    name = file_storage.filename or "未命名文件"
+    data = file_storage.read(MAX_UPLOAD_BYTES + 1)
+    if not data:
+        raise UploadError(f"文件“{name}”是空的。")
+    if len(data) > MAX_UPLOAD_BYTES:
+        raise UploadError(f"文件“{name}”超过 {MAX_UPLOAD_BYTES // 1024 // 1024} MB，请压缩后再上传。")
+    if _read_image(data):
+        photo, width, height = _normalise_photo(data)
+        return photo, "image/jpeg", width, height
+    content_type = detect_document_type(data)
+    if content_type is None:
+        raise UploadError(f"文件“{name}”不是支持的类型，只能上传{ACCEPTED}。")
+    return data, content_type, None, None
+
+
+def save_upload(file_storage, *, owner, region_id: int) -> Attachment:
+    """Check, store and record one uploaded file for ``owner``; raises UploadError."""
+    data, content_type, width, height = check_upload(file_storage)
+    digest = _store(data, _thumbnail(data) if content_type == "image/jpeg" else None)
+    filename = (file_storage.filename or "未命名文件").replace("\\", "/").rsplit("/", 1)[-1][:200]
+    if content_type == "image/jpeg" and not filename.lower().endswith((".jpg", ".jpeg")):
+        filename = filename.rsplit(".", 1)[0] + ".jpg"
+    attachment = Attachment(
+        owner_type=owner.__tablename__, owner_id=owner.id, filename=filename, content_type=content_type,
+        size=len(data), sha256=digest, width=width, height=height, region_id=region_id,
+        uploaded_by=current_user.username if current_user and current_user.is_authenticated else "系统",
+        uploaded_by_id=current_user.id if current_user and current_user.is_authenticated else None,
+    )
+    db.session.add(attachment)
+    db.session.flush()
+    return attachment
+
+
+def save_uploads(files, *, owner, region_id: int) -> tuple[list[Attachment], list[str]]:
+    """Save every acceptable file; return what was saved and one error sentence per refused file."""
+    saved, errors = [], []
+    for file_storage in files:
+        if not file_storage or not file_storage.filename:
+            continue
+        try:
+            saved.append(save_upload(file_storage, owner=owner, region_id=region_id))
+        except UploadError as error:
+            errors.append(str(error))
+    return saved, errors
+
+
+def attachments_for(owner_type: str, owner_ids) -> dict[int, list[Attachment]]:
+    """Attachments of many owners at once (no query per row), keyed by owner id."""
+    ids = list(owner_ids)
+    grouped: dict[int, list[Attachment]] = {i: [] for i in ids}
+    if not ids:
+        return grouped
+    rows = db.session.execute(
+        select(Attachment)
+        .where(Attachment.owner_type == owner_type, Attachment.owner_id.in_(ids))
+        .order_by(Attachment.id)
+    ).scalars()
+    for attachment in rows:
+        grouped[attachment.owner_id].append(attachment)
+    return grouped
+
+
+def delete_attachment(attachment: Attachment) -> None:
+    """Forget the record; the file stays, since other records may share its content."""
+    db.session.delete(attachment)
+    db.session.flush()

@@ -1,0 +1,353 @@
+"""Inspection and rectification rules: verdicts, allowed transitions, immutability.
+
+Plain functions over the models, tested without HTTP. They flush; the view commits.
+A rule broken raises WorkflowError with the sentence to show the user.
+"""
+import random
+import secrets
+from collections.abc import Iterable
+from datetime import date, timedelta
+
+from sqlalchemy import event, exists, inspect, select
+from sqlalchemy.orm import Session
+
+from app.auth.models import Role, User
+from app.extensions import db
+from app.organizations.models import OrgKind, OrgStatus, Organization
+from app.standards.models import (
+    Inspection,
+    InspectionKind,
+    InspectionResult,
+    InspectionStatus,
+    ItemResult,
+    Rectification,
+    RectificationStatus,
+    Standard,
+    StandardItem,
+    StandardVersion,
+    Verdict,
+)
+from app.timeutil import utcnow
+
+DEFAULT_RECTIFICATION_DAYS = 30
+# Unambiguous when read aloud or typed from paper: no 0/O, 1/I/L.
+CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+
+
+class WorkflowError(ValueError):
+    """A step the rules do not allow, with the reason in Chinese."""
+
+
+# Who may start which kind of inspection: the township checks itself, the county checks others.
+KINDS_BY_ROLE = {
+    Role.CLERK: (InspectionKind.SELF_CHECK,),
+    Role.SUPERVISOR: (InspectionKind.ACCEPTANCE, InspectionKind.SPOT_CHECK, InspectionKind.SELF_CHECK),
+    Role.ADMIN: (InspectionKind.ACCEPTANCE, InspectionKind.SPOT_CHECK, InspectionKind.SELF_CHECK),
+    Role.VIEWER: (),
+}
+COUNTY_ROLES = (Role.SUPERVISOR, Role.ADMIN)
+
+
+def compute_verdict(results: Iterable[tuple[bool, ItemResult | None]]) -> Verdict:
+    """达标 when every required item passes; optional items never decide the verdict."""
+    return Verdict.PASS if all(result == ItemResult.PASS for required, result in results if required) else Verdict.FAIL
+
+
+def inspection_verdict(inspection: Inspection) -> Verdict:
+    return compute_verdict((r.item.required, r.result) for r in inspection.results)
+
+
+def unanswered(inspection: Inspection) -> list[InspectionResult]:
+    return [r for r in inspection.results if r.result is None]
+
+
+def result_problem(item: StandardItem, result: ItemResult | None) -> str | None:
+    if result == ItemResult.NOT_APPLICABLE and item.required:
+        return f"“{item.title}”是必备项，不能选择不适用。"
+    return None
+
+
+def new_verification_code() -> str:
+    while True:
+        code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(8))
+        taken = db.session.execute(
+            select(exists().where(Inspection.verification_code == code)), execution_options={"unscoped": True}
+        ).scalar()
+        if not taken:
+            return code
+
+
+def standard_for(organization: Organization) -> Standard | None:
+    """The standard an organisation is checked against (四有 for a township federation …)."""
+    return db.session.execute(
+        select(Standard).where(Standard.org_kind == organization.kind, Standard.org_level == organization.level)
+    ).scalars().first()
+
+
+def allowed_kinds(user: User) -> tuple[InspectionKind, ...]:
+    return KINDS_BY_ROLE[user.role]
+
+
+def start_inspection(
+    organization: Organization,
+    kind: InspectionKind,
+    *,
+    user: User,
+    inspected_on: date,
+    inspectors: str = "",
+    version: StandardVersion | None = None,
+    recheck_of: Inspection | None = None,
+) -> Inspection:
+    """A draft inspection with one empty result per item of the standard's current version."""
+    if kind != InspectionKind.RECHECK and kind not in allowed_kinds(user):
+        raise WorkflowError(f"您的角色不能发起{kind.label}。")
+    if organization.status != OrgStatus.ACTIVE:
+        raise WorkflowError("该组织已注销，不能再检查。")
+    if version is None:
+        standard = standard_for(organization)
+        if standard is None or standard.current_version is None:
+            raise WorkflowError(f"没有适用于{organization.level.label}{organization.kind.label}的标准。")
+        version = standard.current_version
+    inspection = Inspection(
+        organization=organization,
+        region_id=organization.region_id,
+        version=version,
+        kind=kind,
+        status=InspectionStatus.DRAFT,
+        inspected_on=inspected_on,
+        inspectors=inspectors.strip(),
+        verification_code=new_verification_code(),
+        created_by_id=user.id,
+        recheck_of=recheck_of,
+    )
+    inspection.results = [
+        InspectionResult(item=item, position=item.position, region_id=organization.region_id)
+        for item in version.items
+    ]
+    db.session.add(inspection)
+    db.session.flush()
+    return inspection
+
+
+def start_recheck(original: Inspection, *, user: User, inspected_on: date, inspectors: str = "") -> Inspection:
+    """复查: a new inspection of the same organisation against the same standard version."""
+    if user.role not in COUNTY_ROLES:
+        raise WorkflowError("只有县级督导员可以发起复查。")
+    if not original.is_finalized:
+        raise WorkflowError("只能对已定稿的检查发起复查。")
+    return start_inspection(
+        original.organization, InspectionKind.RECHECK, user=user, inspected_on=inspected_on,
+        inspectors=inspectors, version=original.version, recheck_of=original,
+    )
+
+
+def can_edit(inspection: Inspection, user: User) -> bool:
+    """Drafts are edited by whoever may run that kind of check; submitted ones only by the county."""
+    if inspection.status == InspectionStatus.FINALIZED or not user.can_write:
+        return False
+    if inspection.status == InspectionStatus.SUBMITTED:
+        return user.role in COUNTY_ROLES
+    if inspection.kind == InspectionKind.SELF_CHECK:
+        return True
+    return user.role in COUNTY_ROLES
+
+
+def _require_editable(inspection: Inspection, user: User) -> None:
+    if inspection.is_finalized:
+        raise WorkflowError("该检查已定稿签字，不能再修改；如需更正请发起复查。")
+    if not can_edit(inspection, user):
+        raise WorkflowError("您不能修改这份检查。")
+
+
+def record_results(inspection: Inspection, user: User, values: dict[int, tuple[ItemResult | None, str]]) -> None:
+    """Save results by result id: ``{result_id: (result, note)}``."""
+    _require_editable(inspection, user)
+    by_id = {r.id: r for r in inspection.results}
+    for result_id, (result, note) in values.items():
+        row = by_id[result_id]
+        problem = result_problem(row.item, result)
+        if problem:
+            raise WorkflowError(problem)
+        row.result = result
+        row.note = note.strip()
+    db.session.flush()
+
+
+def update_header(inspection: Inspection, user: User, *, inspected_on: date, inspectors: str, summary: str) -> None:
+    _require_editable(inspection, user)
+    inspection.inspected_on = inspected_on
+    inspection.inspectors = inspectors.strip()
+    inspection.summary = summary.strip()
+    db.session.flush()
+
+
+def submit(inspection: Inspection, user: User) -> None:
+    _require_editable(inspection, user)
+    if inspection.status != InspectionStatus.DRAFT:
+        raise WorkflowError("只有草稿可以提交。")
+    missing = unanswered(inspection)
+    if missing:
+        raise WorkflowError("还有未填写结果的项目：" + "、".join(r.item.title for r in missing) + "。")
+    inspection.status = InspectionStatus.SUBMITTED
+    db.session.flush()
+
+
+def return_to_draft(inspection: Inspection, user: User) -> None:
+    if user.role not in COUNTY_ROLES:
+        raise WorkflowError("只有县级督导员可以退回检查。")
+    if inspection.status != InspectionStatus.SUBMITTED:
+        raise WorkflowError("只有已提交的检查可以退回修改。")
+    inspection.status = InspectionStatus.DRAFT
+    db.session.flush()
+
+
+def finalize(
+    inspection: Inspection,
+    user: User,
+    *,
+    signed_by: str,
+    signed_on: date,
+    due_on: date | None = None,
+    owner: str = "",
+) -> list[Rectification]:
+    """定稿签字: compute the verdict, freeze the inspection, open a rectification per failed item."""
+    if user.role not in COUNTY_ROLES:
+        raise WorkflowError("只有县级督导员可以定稿签字。")
+    if inspection.is_finalized:
+        raise WorkflowError("该检查已经定稿。")
+    if inspection.kind == InspectionKind.SELF_CHECK and inspection.status != InspectionStatus.SUBMITTED:
+        raise WorkflowError("乡镇提交自查后，县里才能审核定稿。")
+    missing = unanswered(inspection)
+    if missing:
+        raise WorkflowError("还有未填写结果的项目：" + "、".join(r.item.title for r in missing) + "。")
+    if not signed_by.strip():
+        raise WorkflowError("请填写签字人姓名。")
+    inspection.verdict = inspection_verdict(inspection)
+    inspection.status = InspectionStatus.FINALIZED
+    inspection.signed_by = signed_by.strip()
+    inspection.signed_on = signed_on
+    inspection.finalized_at = utcnow()
+    due = due_on or signed_on + timedelta(days=DEFAULT_RECTIFICATION_DAYS)
+    rectifications = [
+        Rectification(
+            inspection=inspection,
+            item=result.item,
+            organization_id=inspection.organization_id,
+            region_id=inspection.region_id,
+            finding=result.note or f"未达到“{result.item.title}”：{result.item.criterion}",
+            owner=(owner or inspection.organization.contact_person or inspection.organization.name).strip(),
+            due_on=due,
+        )
+        for result in inspection.results
+        if result.result == ItemResult.FAIL
+    ]
+    db.session.add_all(rectifications)
+    db.session.flush()
+    return rectifications
+
+
+def submit_rectification(rectification: Rectification, user: User, response: str) -> None:
+    """The township reports what it did, with evidence attached by the caller."""
+    if not user.can_write:
+        raise WorkflowError("只读账号不能提交整改。")
+    if rectification.status != RectificationStatus.OPEN:
+        raise WorkflowError("只有整改中的事项可以提交核验。")
+    if not response.strip():
+        raise WorkflowError("请说明整改情况。")
+    rectification.response = response.strip()
+    rectification.status = RectificationStatus.SUBMITTED
+    rectification.submitted_at = utcnow()
+    db.session.flush()
+
+
+def close_rectification(rectification: Rectification, user: User, note: str = "") -> None:
+    """销号: the county has verified the fix."""
+    if user.role not in COUNTY_ROLES:
+        raise WorkflowError("只有县级督导员可以核验销号。")
+    if rectification.status != RectificationStatus.SUBMITTED:
+        raise WorkflowError("乡镇提交整改情况后才能核验销号。")
+    rectification.status = RectificationStatus.CLOSED
+    rectification.review_note = note.strip()
+    rectification.closed_at = utcnow()
+    rectification.closed_by = user.display_name
+    db.session.flush()
+
+
+def send_back(rectification: Rectification, user: User, note: str) -> None:
+    if user.role not in COUNTY_ROLES:
+        raise WorkflowError("只有县级督导员可以退回整改。")
+    if rectification.status != RectificationStatus.SUBMITTED:
+        raise WorkflowError("只有待核验的整改可以退回。")
+    if not note.strip():
+        raise WorkflowError("退回时请写明原因。")
+    rectification.status = RectificationStatus.OPEN
+    rectification.review_note = note.strip()
+    rectification.times_returned += 1
+    db.session.flush()
+
+
+def township_federations() -> list[Organization]:
+    """Active township federations in the current scope, in region order."""
+    from app.organizations.models import OrgLevel
+    from app.regions.models import Region
+
+    return list(
+        db.session.execute(
+            select(Organization)
+            .join(Region, Organization.region_id == Region.id)
+            .where(
+                Organization.kind == OrgKind.FEDERATION,
+                Organization.level == OrgLevel.TOWNSHIP,
+                Organization.status == OrgStatus.ACTIVE,
+            )
+            .order_by(Region.code, Organization.name)
+        ).scalars()
+    )
+
+
+def self_check_status(year: int) -> list[tuple[Organization, Inspection | None]]:
+    """Each township federation with its latest self-check of ``year`` that left draft, or None."""
+    organizations = township_federations()
+    start, end = date(year, 1, 1), date(year, 12, 31)
+    checks = db.session.execute(
+        select(Inspection)
+        .where(
+            Inspection.kind == InspectionKind.SELF_CHECK,
+            Inspection.status != InspectionStatus.DRAFT,
+            Inspection.inspected_on.between(start, end),
+            Inspection.organization_id.in_([o.id for o in organizations]),
+        )
+        .order_by(Inspection.inspected_on)
+    ).scalars()
+    latest = {c.organization_id: c for c in checks}
+    return [(o, latest.get(o.id)) for o in organizations]
+
+
+def spot_check_sample(candidates: list[Organization], size: int, seed: int | None = None) -> list[Organization]:
+    """抽取部分社会组织: a uniform random sample, reproducible when a seed is given."""
+    if size <= 0:
+        raise WorkflowError("抽查数量至少为 1。")
+    if size > len(candidates):
+        raise WorkflowError(f"抽查数量不能超过可抽取的组织数（{len(candidates)} 个）。")
+    return sorted(random.Random(seed).sample(candidates, size), key=lambda o: (o.region_id, o.name))
+
+
+def _committed_status(inspection: Inspection) -> InspectionStatus | None:
+    history = inspect(inspection).attrs.status.history
+    return history.deleted[0] if history.deleted else inspection.status
+
+
+@event.listens_for(Session, "before_flush")
+def _freeze_finalized_inspections(session, flush_context, instances):
+    """Backstop behind the rules above: a signed inspection never changes, whatever code path tries."""
+    for obj in list(session.dirty) + list(session.deleted) + list(session.new):
+        if isinstance(obj, Inspection) and obj not in session.new:
+            if _committed_status(obj) == InspectionStatus.FINALIZED and (
+                obj in session.deleted or session.is_modified(obj, include_collections=False)
+            ):
+                raise WorkflowError("该检查已定稿签字，不能再修改；如需更正请发起复查。")
+        elif isinstance(obj, InspectionResult) and obj.inspection is not None:
+            if _committed_status(obj.inspection) == InspectionStatus.FINALIZED and (
+                obj in session.new or obj in session.deleted or session.is_modified(obj, include_collections=False)
+            ):
+                raise WorkflowError("该检查已定稿签字，不能再修改；如需更正请发起复查。")
