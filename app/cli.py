@@ -12,7 +12,7 @@ bp = Blueprint("cli", __name__, cli_group=None)
 @bp.cli.command("seed-demo")
 @click.option("--force", is_flag=True, help="Load even when the database already holds regions.")
 def seed_demo(force: bool):
-    """Load the demo city, its counties and townships, and the four demo users."""
+    """Load the demo city with its regions, users, organisations, inspections and rectifications."""
     from app.demo import load_demo_data
 
     if not force and db.session.execute(select(func.count()).select_from(Region)).scalar_one():

@@ -1,7 +1,8 @@
 """Error pages in Chinese, as full pages or as fragments for htmx."""
-from flask import Blueprint, render_template
+from flask import Blueprint, make_response, render_template
 
 from app.extensions import db
+from app.htmx import is_fragment_request
 from app.scoping import OutOfScope
 
 bp = Blueprint("errors", __name__)
@@ -19,7 +20,12 @@ MESSAGES = {
 
 def _error_page(code: int):
     title, message = MESSAGES[code]
-    return render_template("errors/error.html", code=code, title=title, message=message), code
+    response = make_response(render_template("errors/error.html", code=code, title=title, message=message), code)
+    if is_fragment_request():
+        # The request wanted a piece of a page; an error replaces the whole page instead.
+        response.headers["HX-Retarget"] = "body"
+        response.headers["HX-Reswap"] = "innerHTML"
+    return response
 
 
 @bp.app_errorhandler(OutOfScope)

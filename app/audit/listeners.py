@@ -58,13 +58,14 @@ def _changes(obj, action: str) -> dict:
     return changes
 
 
-def _actor() -> tuple[int | None, str, str | None]:
+def _actor() -> tuple[int | None, str, str | None, int | None]:
+    """(user id, username, remote address, the user's region id) of whoever made the change."""
     if not has_request_context():
-        return None, "系统", None
+        return None, "系统", None, None
     remote = request.remote_addr
     if current_user and current_user.is_authenticated:
-        return current_user.id, current_user.username, remote
-    return None, "匿名", remote
+        return current_user.id, current_user.username, remote, current_user.region_id
+    return None, "匿名", remote, None
 
 
 @event.listens_for(Session, "after_flush")
@@ -90,8 +91,10 @@ def _write_audit_entries(session, flush_context):
         )
     if not rows:
         return
-    user_id, username, remote = _actor()
+    user_id, username, remote, actor_region_id = _actor()
     now = utcnow()
     for row in rows:
         row.update(user_id=user_id, username=username, remote_addr=remote, created_at=now)
+        if row["region_id"] is None:
+            row["region_id"] = actor_region_id
     session.connection().execute(AuditEntry.__table__.insert(), rows)

@@ -18,6 +18,7 @@ class Audited:
 
     __audit_exclude__: frozenset[str] = frozenset()
     __audit_masked__: frozenset[str] = frozenset()
+    audit_region_id: int | None = None  # overridden by regional records
 
 
 def record_key(obj) -> str:
@@ -46,6 +47,9 @@ class AuditEntry(RegionScoped, db.Model):
     record_id: Mapped[str] = mapped_column(String(64))
     record_label: Mapped[str] = mapped_column(String(200), default="")
     changes: Mapped[dict] = mapped_column(JSON, default=dict)
+    # Regional records log under their region; region-less ones (standards) under the editor's.
+    # Only command-line changes to those are left without one.
+    region_id: Mapped[int | None] = mapped_column(ForeignKey("regions.id"), index=True)
     remote_addr: Mapped[str | None] = mapped_column(String(64))
 
     @property

@@ -1,18 +1,22 @@
+from datetime import date
+
 from flask import jsonify, render_template
-from flask_login import login_required
+from flask_login import current_user, login_required
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from app.extensions import db
 from app.main import bp
+from app.standards.todo import todo_for as standards_todo
 
 
 @bp.route("/")
 @login_required
 def index():
-    """我的待办: what the logged-in user must act on. Domains add their lists as they arrive."""
-    todo_groups = []
-    return render_template("main/index.html", todo_groups=todo_groups)
+    """我的待办: what the logged-in user must act on, overdue work first."""
+    groups = standards_todo(current_user, date.today())
+    groups.sort(key=lambda g: -g.overdue)
+    return render_template("main/index.html", todo_groups=groups)
 
 
 @bp.route("/healthz")

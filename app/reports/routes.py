@@ -1,0 +1,53 @@
+from datetime import date
+from urllib.parse import quote
+
+from flask import Response, flash, render_template, request
+from flask_login import current_user, login_required
+
+from app.regions.models import Region, RegionLevel
+from app.reports import bp, excel, services
+from app.scoping import scoped_get_or_404
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _board_region() -> Region:
+    """The region asked for, else the user's own; a township user sees its county's board."""
+    region = scoped_get_or_404(Region, request.args.get("region", current_user.region_id))
+    if region.level in (RegionLevel.TOWNSHIP, RegionLevel.VILLAGE):
+        # A clerk sees only its own row of the county board: the scope filters the rest.
+        return region.parent if region.level == RegionLevel.TOWNSHIP else region.parent.parent
+    return region
+
+
+def _boards(region: Region):
+    standard = services.township_standard()
+    today = date.today()
+    if standard is None:
+        return standard, None, []
+    if region.level == RegionLevel.COUNTY:
+        return standard, services.county_board(region, standard, today), []
+    return standard, None, services.summary_boards(region, standard, today)
+
+
+@bp.route("/coverage")
+@login_required
+def coverage():
+    region = _board_region()
+    standard, board, summaries = _boards(region)
+    if standard is None:
+        flash("尚未设置乡镇体育总会的达标标准。", "error")
+    return render_template("reports/coverage.html", region=region, standard=standard, board=board,
+                           summaries=summaries)
+
+
+@bp.route("/coverage.xlsx")
+@login_required
+def coverage_export():
+    region = _board_region()
+    standard, board, summaries = _boards(region)
+    data = excel.county_workbook(board) if board else excel.summary_workbook(region.name, summaries)
+    filename = f"{region.name}达标覆盖情况-{date.today():%Y%m%d}.xlsx"
+    response = Response(data, mimetype=XLSX)
+    response.headers["Content-Disposition"] = f"attachment; filename=coverage.xlsx; filename*=UTF-8''{quote(filename)}"
+    return response

@@ -232,7 +232,7 @@ def finalize(
         Rectification(
             inspection=inspection,
             item=result.item,
-            organization_id=inspection.organization_id,
+            organization=inspection.organization,
             region_id=inspection.region_id,
             finding=result.note or f"未达到“{result.item.title}”：{result.item.criterion}",
             owner=(owner or inspection.organization.contact_person or inspection.organization.name).strip(),
@@ -351,3 +351,34 @@ def _freeze_finalized_inspections(session, flush_context, instances):
                 obj in session.new or obj in session.deleted or session.is_modified(obj, include_collections=False)
             ):
                 raise WorkflowError("该检查已定稿签字，不能再修改；如需更正请发起复查。")
+
+
+def publish_version(standard: Standard, *, note: str, items: list[dict], published_by: str) -> StandardVersion:
+    """Publish a new version of ``standard``; earlier versions (and inspections made with them) stay as they were.
+
+    ``items`` are dicts with code, title, criterion, evidence_hint, required; rows without
+    a title are dropped. Raises WorkflowError when what is left cannot form a checklist.
+    """
+    rows = [row for row in items if (row.get("title") or "").strip()]
+    if not rows:
+        raise WorkflowError("至少保留一个检查项目。")
+    missing = [row["title"] for row in rows if not (row.get("criterion") or "").strip()]
+    if missing:
+        raise WorkflowError("请填写以下项目的检查标准：" + "、".join(missing) + "。")
+    codes = [(row.get("code") or "").strip() or str(i) for i, row in enumerate(rows, start=1)]
+    if len(set(codes)) != len(codes):
+        raise WorkflowError("项目编号不能重复。")
+    number = max((v.number for v in standard.versions), default=0) + 1
+    version = StandardVersion(standard=standard, number=number, note=note.strip(), published_by=published_by)
+    version.items = [
+        StandardItem(
+            position=position, code=code, title=row["title"].strip(), criterion=row["criterion"].strip(),
+            evidence_hint=(row.get("evidence_hint") or "").strip(), required=bool(row.get("required")),
+        )
+        for position, (code, row) in enumerate(zip(codes, rows), start=1)
+    ]
+    db.session.add(version)
+    db.session.flush()
+    db.session.expire(standard, ["versions"])
+    return version
+

@@ -77,7 +77,7 @@ def upgrade():
     sa.Column('record_label', sa.String(length=200), nullable=False),
     sa.Column('changes', sa.JSON(), nullable=False),
     sa.Column('remote_addr', sa.String(length=64), nullable=True),
-    sa.Column('region_id', sa.Integer(), nullable=False),
+    sa.Column('region_id', sa.Integer(), nullable=True),
     sa.ForeignKeyConstraint(['region_id'], ['regions.id'], name=op.f('fk_audit_entries_region_id_regions')),
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_audit_entries_user_id_users')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_audit_entries'))

@@ -1,11 +1,11 @@
-"""Demo data: a real-looking city (晋城市) with two counties and their townships.
+"""Demo regions and users: a real-looking city (晋城市) with two counties and their townships.
 
 Names and codes follow the statistics office's division codes for the area; the
 four demo users share the password in DEMO_PASSWORD (listed in the README).
 """
-from app.auth.models import Role
+from app.auth.models import Role, User
 from app.auth.services import create_user
-from app.regions.models import RegionLevel
+from app.regions.models import Region, RegionLevel
 from app.regions.services import create_region
 
 DEMO_PASSWORD = "Demo-2026"
@@ -32,7 +32,7 @@ VILLAGES = {
 }
 
 
-def load_demo_data() -> dict[str, int]:
+def load_regions_and_users() -> tuple[dict[str, Region], dict[str, User]]:
     province = create_region(name="山西省", code="140000", level=RegionLevel.PROVINCE, parent=None)
     city = create_region(name="晋城市", code="140500", level=RegionLevel.CITY, parent=province)
     regions = {"140000": province, "140500": city}
@@ -51,8 +51,10 @@ def load_demo_data() -> dict[str, int]:
         ("clerk", "王晓燕", Role.CLERK, regions["140522100"]),
         ("viewer", "赵明", Role.VIEWER, city),
     ]
+    accounts = {}
     for username, display_name, role, region in users:
         user = create_user(username=username, display_name=display_name, role=role, region_id=region.id,
                            password=DEMO_PASSWORD, phone="0356-4220000")
         user.must_change_password = False  # demo accounts are for trying the product at once
-    return {"区划": len(regions), "用户": len(users)}
+        accounts[username] = user
+    return regions, accounts

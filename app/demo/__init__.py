@@ -1,0 +1,14 @@
+"""Demo data for ``flask --app wsgi seed-demo``: every screen has something real to show."""
+from app.demo.inspections import load_inspections
+from app.demo.organizations import load_organizations
+from app.demo.regions import DEMO_PASSWORD, load_regions_and_users
+
+__all__ = ["DEMO_PASSWORD", "load_demo_data"]
+
+
+def load_demo_data() -> dict[str, int]:
+    regions, users = load_regions_and_users()
+    organizations = load_organizations(regions)
+    inspections, rectifications, photos = load_inspections(organizations, users)
+    return {"区划": len(regions), "用户": len(users), "体育组织": len(organizations),
+            "检查": inspections, "整改": rectifications, "照片": photos}

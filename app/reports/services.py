@@ -1,0 +1,198 @@
+"""达标覆盖: which township federations meet the standard, item by item, from the latest finalized check."""
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import case, func, select
+
+from app.extensions import db
+from app.organizations.models import OrgKind, OrgLevel, OrgStatus, Organization
+from app.regions.models import Region, RegionLevel
+from app.standards.models import (
+    Inspection,
+    InspectionResult,
+    InspectionStatus,
+    ItemResult,
+    Rectification,
+    RectificationStatus,
+    Standard,
+    StandardItem,
+    Verdict,
+)
+
+
+@dataclass
+class TownshipRow:
+    township: Region
+    federation: Organization | None
+    inspection: Inspection | None  # the latest finalized one
+    cells: dict[str, ItemResult | None]  # item code -> result
+    open_rectifications: int = 0
+    overdue_rectifications: int = 0
+
+    @property
+    def state(self) -> str:
+        """达标 / 不达标 / 未检查 / 未登记: the row's word on the board."""
+        if self.federation is None:
+            return "未登记"
+        if self.inspection is None:
+            return "未检查"
+        return self.inspection.verdict.label
+
+
+@dataclass
+class CountyBoard:
+    county: Region
+    standard: Standard
+    items: list[StandardItem]
+    rows: list[TownshipRow] = field(default_factory=list)
+
+    @property
+    def townships(self) -> int:
+        return len(self.rows)
+
+    @property
+    def registered(self) -> int:
+        return sum(1 for r in self.rows if r.federation is not None)
+
+    @property
+    def passed(self) -> int:
+        return sum(1 for r in self.rows if r.inspection is not None and r.inspection.verdict == Verdict.PASS)
+
+    @property
+    def checked(self) -> int:
+        return sum(1 for r in self.rows if r.inspection is not None)
+
+    @property
+    def rate(self) -> float:
+        return self.passed / self.townships if self.townships else 0.0
+
+    @property
+    def open_rectifications(self) -> int:
+        return sum(r.open_rectifications for r in self.rows)
+
+    @property
+    def overdue_rectifications(self) -> int:
+        return sum(r.overdue_rectifications for r in self.rows)
+
+
+def latest_finalized(organization_ids: list[int]) -> dict[int, Inspection]:
+    """The latest finalized inspection of each organisation, in one query (a window function)."""
+    if not organization_ids:
+        return {}
+    ranked = (
+        select(
+            Inspection.id,
+            func.row_number()
+            .over(partition_by=Inspection.organization_id,
+                  order_by=(Inspection.inspected_on.desc(), Inspection.finalized_at.desc(), Inspection.id.desc()))
+            .label("rank"),
+        )
+        .where(Inspection.status == InspectionStatus.FINALIZED, Inspection.organization_id.in_(organization_ids))
+        .subquery()
+    )
+    rows = db.session.execute(
+        select(Inspection).join(ranked, ranked.c.id == Inspection.id).where(ranked.c.rank == 1)
+    ).scalars()
+    return {i.organization_id: i for i in rows}
+
+
+def _rectification_counts(region_ids: list[int], today: date) -> dict[int, tuple[int, int]]:
+    if not region_ids:
+        return {}
+    not_closed = Rectification.status != RectificationStatus.CLOSED
+    rows = db.session.execute(
+        select(
+            Rectification.region_id,
+            func.sum(case((not_closed, 1), else_=0)),
+            func.sum(case((not_closed & (Rectification.due_on < today), 1), else_=0)),
+        )
+        .where(Rectification.region_id.in_(region_ids))
+        .group_by(Rectification.region_id)
+    ).all()
+    return {region_id: (int(open_ or 0), int(overdue or 0)) for region_id, open_, overdue in rows}
+
+
+def township_standard() -> Standard | None:
+    return db.session.execute(
+        select(Standard).where(Standard.org_kind == OrgKind.FEDERATION, Standard.org_level == OrgLevel.TOWNSHIP)
+    ).scalar_one_or_none()
+
+
+def _township_rows(townships: list[Region], standard: Standard, today: date, with_cells: bool) -> list[TownshipRow]:
+    """One row per township, built from a handful of bulk queries whatever the number of townships."""
+    township_ids = [t.id for t in townships]
+    federations: dict[int, Organization] = {}
+    if township_ids:
+        for org in db.session.execute(
+            select(Organization)
+            .where(
+                Organization.region_id.in_(township_ids),
+                Organization.kind == standard.org_kind,
+                Organization.level == standard.org_level,
+                Organization.status == OrgStatus.ACTIVE,
+            )
+            .order_by(Organization.id)
+        ).scalars():
+            federations.setdefault(org.region_id, org)  # one federation per township: the first registered
+    latest = latest_finalized([o.id for o in federations.values()])
+    results = _results_by_code([i.id for i in latest.values()]) if with_cells else {}
+    counts = _rectification_counts(township_ids, today)
+    rows = []
+    for township in townships:
+        federation = federations.get(township.id)
+        inspection = latest.get(federation.id) if federation else None
+        open_, overdue = counts.get(township.id, (0, 0))
+        rows.append(TownshipRow(
+            township=township, federation=federation, inspection=inspection,
+            cells=results.get(inspection.id, {}) if inspection else {},
+            open_rectifications=open_, overdue_rectifications=overdue,
+        ))
+    return rows
+
+
+def _active_townships(stmt) -> list[Region]:
+    return db.session.execute(
+        stmt.where(Region.level == RegionLevel.TOWNSHIP, Region.active.is_(True)).order_by(Region.code)
+    ).scalars().all()
+
+
+def county_board(county: Region, standard: Standard, today: date) -> CountyBoard:
+    """Townships × items of the standard's current version."""
+    townships = _active_townships(select(Region).where(Region.parent_id == county.id))
+    version = standard.current_version
+    return CountyBoard(county=county, standard=standard, items=list(version.items) if version else [],
+                       rows=_township_rows(townships, standard, today, with_cells=True))
+
+
+def summary_boards(region: Region, standard: Standard, today: date) -> list[CountyBoard]:
+    """One board per county below a city or province, without the item cells."""
+    townships = _active_townships(select(Region).where(Region.path.startswith(region.path)))
+    rows = _township_rows(townships, standard, today, with_cells=False)
+    boards = {c.id: CountyBoard(county=c, standard=standard, items=[]) for c in counties_under(region)}
+    for row in rows:
+        if row.township.parent_id in boards:
+            boards[row.township.parent_id].rows.append(row)
+    return list(boards.values())
+
+
+def _results_by_code(inspection_ids: list[int]) -> dict[int, dict[str, ItemResult | None]]:
+    """Results keyed by item code, so an inspection made with an older version still fills the board."""
+    if not inspection_ids:
+        return {}
+    rows = db.session.execute(
+        select(InspectionResult.inspection_id, StandardItem.code, InspectionResult.result)
+        .join(StandardItem, InspectionResult.item_id == StandardItem.id)
+        .where(InspectionResult.inspection_id.in_(inspection_ids))
+    ).all()
+    grouped: dict[int, dict[str, ItemResult | None]] = {}
+    for inspection_id, code, result in rows:
+        grouped.setdefault(inspection_id, {})[code] = result
+    return grouped
+
+
+def counties_under(region: Region) -> list[Region]:
+    return db.session.execute(
+        select(Region)
+        .where(Region.path.startswith(region.path), Region.level == RegionLevel.COUNTY, Region.active.is_(True))
+        .order_by(Region.code)
+    ).scalars().all()

@@ -1,0 +1,68 @@
+from datetime import date
+
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, DateField, FieldList, FormField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
+
+from app.standards.models import InspectionKind
+
+
+class NewInspectionForm(FlaskForm):
+    kind = SelectField("检查类型", validators=[DataRequired("请选择检查类型。")])
+    inspected_on = DateField("检查日期", default=date.today, validators=[DataRequired("请填写检查日期（年-月-日）。")])
+    inspectors = StringField("检查人员", validators=[Length(max=200, message="检查人员不能超过 200 个字。")],
+                             description="多人以顿号分隔，如：李建国、张伟")
+
+    def __init__(self, *args, kinds: tuple[InspectionKind, ...] = (), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.kind.choices = [SelectChoice(k.value, k.label) for k in kinds]
+
+
+class InspectionHeaderForm(FlaskForm):
+    inspected_on = DateField("检查日期", validators=[DataRequired("请填写检查日期（年-月-日）。")])
+    inspectors = StringField("检查人员", validators=[Length(max=200, message="检查人员不能超过 200 个字。")])
+    summary = TextAreaField("总体情况", validators=[Length(max=2000, message="总体情况不能超过 2000 个字。")])
+
+
+
+class FinalizeForm(FlaskForm):
+    signed_by = StringField("签字人", validators=[DataRequired("请填写签字人姓名。"), Length(max=60)])
+    signed_on = DateField("签字日期", default=date.today, validators=[DataRequired("请填写签字日期（年-月-日）。")])
+    due_on = DateField("整改期限", validators=[Optional()], description="不达标项目的整改完成期限，默认签字后 30 天。")
+    owner = StringField("整改责任人", validators=[Length(max=100)], description="默认为被检查组织的联系人。")
+
+
+class RecheckForm(FlaskForm):
+    inspected_on = DateField("复查日期", default=date.today, validators=[DataRequired("请填写复查日期（年-月-日）。")])
+    inspectors = StringField("检查人员", validators=[Length(max=200)])
+
+
+class SpotCheckForm(FlaskForm):
+    size = IntegerField("抽查数量", validators=[DataRequired("请填写抽查数量。"), NumberRange(1, 500, "抽查数量应在 1 到 500 之间。")])
+    inspected_on = DateField("计划检查日期", default=date.today, validators=[DataRequired("请填写日期（年-月-日）。")])
+    inspectors = StringField("检查人员", validators=[Length(max=200)])
+
+
+class RectificationSubmitForm(FlaskForm):
+    response = TextAreaField("整改情况", validators=[DataRequired("请说明整改情况。"), Length(max=2000)])
+
+
+class RectificationReviewForm(FlaskForm):
+    note = TextAreaField("核验意见", validators=[Length(max=2000)], description="退回时必须写明原因。")
+
+
+class StandardItemForm(FlaskForm):
+    class Meta:
+        csrf = False  # the enclosing form carries the token
+
+    code = StringField("编号", validators=[Optional(), Length(max=10)])
+    title = StringField("项目", validators=[Optional(), Length(max=60)])
+    criterion = TextAreaField("检查标准", validators=[Optional(), Length(max=1000)])
+    evidence_hint = TextAreaField("佐证材料", validators=[Optional(), Length(max=500)])
+    required = BooleanField("必备项")
+
+
+class PublishStandardForm(FlaskForm):
+    note = StringField("修订说明", validators=[DataRequired("请填写本次修订说明。"), Length(max=200)])
+    items = FieldList(FormField(StandardItemForm), min_entries=1)

@@ -1,0 +1,40 @@
+"""The per-item results form of one inspection, built as a class from the inspection's items."""
+from wtforms import MultipleFileField, RadioField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import Length
+
+from app.standards.forms import InspectionHeaderForm
+from app.standards.models import Inspection, ItemResult
+
+
+def _choices(required: bool) -> list[SelectChoice]:
+    # A required item either meets the standard or not; only optional items may be 不适用.
+    results = [ItemResult.PASS, ItemResult.FAIL] + ([] if required else [ItemResult.NOT_APPLICABLE])
+    return [SelectChoice(r.value, r.label) for r in results]
+
+
+def results_form(inspection: Inspection):
+    """Filled from the request on POST (Flask-WTF), from the stored results otherwise."""
+    class ResultsForm(InspectionHeaderForm):
+        pass
+
+    for row in inspection.results:
+        setattr(ResultsForm, f"result_{row.id}", RadioField(
+            row.item.title, choices=_choices(row.item.required), validate_choice=False,
+            default=row.result.value if row.result else None,
+        ))
+        setattr(ResultsForm, f"note_{row.id}", TextAreaField(
+            "说明", default=row.note, validators=[Length(max=1000, message="说明不能超过 1000 个字。")],
+        ))
+        setattr(ResultsForm, f"evidence_{row.id}", MultipleFileField("佐证材料"))
+    return ResultsForm(obj=inspection)
+
+
+def submitted_results(form, inspection: Inspection) -> dict[int, tuple[ItemResult | None, str]]:
+    """{result_id: (result, note)} from a validated form; an unknown value counts as unanswered."""
+    values = {}
+    for row in inspection.results:
+        raw = form[f"result_{row.id}"].data
+        values[row.id] = (ItemResult(raw) if raw in ItemResult._value2member_map_ else None,
+                          form[f"note_{row.id}"].data or "")
+    return values

@@ -1,0 +1,111 @@
+"""整改: the ledger of findings, the township's report with evidence, the county's 销号 or 退回."""
+from datetime import date
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from app.attachments.services import ACCEPT_ATTR, attachments_for, save_uploads
+from app.extensions import db
+from app.htmx import render
+from app.organizations.models import Organization
+from app.pagination import apply_search, paginate, search_term
+from app.permissions import roles_required
+from app.scoping import scoped_get_or_404
+from app.standards import bp, services
+from app.standards.forms import RectificationReviewForm, RectificationSubmitForm
+from app.standards.models import Rectification, RectificationStatus, StandardItem
+from app.standards.services import COUNTY_ROLES, WorkflowError
+
+OWNER = Rectification.__tablename__
+
+
+@bp.route("/rectifications")
+@login_required
+def rectifications():
+    term = search_term()
+    status = request.args.get("status", "")
+    overdue = request.args.get("overdue") == "1"
+    today = date.today()
+    stmt = (
+        select(Rectification)
+        .join(Rectification.organization)
+        .join(Rectification.item)
+        .options(joinedload(Rectification.organization), joinedload(Rectification.item),
+                 joinedload(Rectification.region))
+        .order_by(Rectification.due_on, Rectification.id)
+    )
+    stmt = apply_search(stmt, term, Organization.name, StandardItem.title, Rectification.owner)
+    if status in RectificationStatus._value2member_map_:
+        stmt = stmt.where(Rectification.status == RectificationStatus(status))
+    if overdue:
+        stmt = stmt.where(Rectification.status != RectificationStatus.CLOSED, Rectification.due_on < today)
+    page = paginate(stmt)
+    return render("standards/rectifications.html", "standards/_rectification_rows.html", page=page, q=term,
+                  status=status, overdue=overdue, statuses=RectificationStatus, today=today)
+
+
+def _page(rectification: Rectification, status: int = 200, **overrides):
+    context = {
+        "rectification": rectification,
+        "today": date.today(),
+        "evidence": attachments_for(OWNER, [rectification.id])[rectification.id],
+        "accept": ACCEPT_ATTR,
+        "submit_form": RectificationSubmitForm(formdata=None, obj=rectification),
+        "review_form": RectificationReviewForm(formdata=None),
+        "upload_errors": [],
+        "is_county": current_user.role in COUNTY_ROLES,
+    }
+    context.update(overrides)
+    return render_template("standards/rectification.html", **context), status
+
+
+@bp.route("/rectifications/<int:rectification_id>")
+@login_required
+def rectification(rectification_id: int):
+    return _page(scoped_get_or_404(Rectification, rectification_id))
+
+
+@bp.route("/rectifications/<int:rectification_id>/submit", methods=["POST"])
+@login_required
+def submit_rectification(rectification_id: int):
+    rect = scoped_get_or_404(Rectification, rectification_id)
+    form = RectificationSubmitForm()
+    if not form.validate_on_submit():
+        return _page(rect, 422, submit_form=form)
+    # Evidence first: a refused file keeps the report unsent and the typed text on the page.
+    _, errors = save_uploads(request.files.getlist("evidence"), owner=rect, region_id=rect.region_id)
+    if errors:
+        db.session.commit()  # the acceptable files are kept
+        return _page(rect, 422, submit_form=form, upload_errors=errors)
+    try:
+        services.submit_rectification(rect, current_user, form.response.data)
+    except WorkflowError as error:
+        form.response.errors.append(str(error))
+        return _page(rect, 422, submit_form=form)
+    db.session.commit()
+    flash("整改情况已提交，等待县级核验销号。", "success")
+    return redirect(url_for("standards.rectification", rectification_id=rect.id), 303)
+
+
+@bp.route("/rectifications/<int:rectification_id>/review", methods=["POST"])
+@roles_required(*COUNTY_ROLES)
+def review_rectification(rectification_id: int):
+    """销号 (close) or 退回 (send back), by the button pressed."""
+    rect = scoped_get_or_404(Rectification, rectification_id)
+    form = RectificationReviewForm()
+    if not form.validate_on_submit():
+        return _page(rect, 422, review_form=form)
+    closing = request.form.get("decision") == "close"
+    try:
+        if closing:
+            services.close_rectification(rect, current_user, form.note.data or "")
+        else:
+            services.send_back(rect, current_user, form.note.data or "")
+    except WorkflowError as error:
+        form.note.errors.append(str(error))
+        return _page(rect, 422, review_form=form)
+    db.session.commit()
+    flash("已核验销号。" if closing else "已退回乡镇继续整改。", "success")
+    return redirect(url_for("standards.rectification", rectification_id=rect.id), 303)

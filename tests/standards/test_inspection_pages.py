@@ -1,0 +1,196 @@
+"""The inspection workflow through HTTP: start, fill in with evidence, submit, finalize, rectify."""
+import io
+from datetime import date
+
+import pytest
+from sqlalchemy import select
+
+from app.attachments.models import Attachment
+from app.extensions import db
+from app.organizations.models import Organization
+from app.standards.models import (
+    Inspection,
+    InspectionKind,
+    InspectionResult,
+    InspectionStatus,
+    ItemResult,
+    Rectification,
+    RectificationStatus,
+)
+from tests.factories import jpeg_bytes, make_inspection, make_org
+
+
+@pytest.fixture
+def org_id(app, world):
+    with app.app_context():
+        org = make_org(world.town_a1)
+        db.session.commit()
+        return org.id
+
+
+def _inspection(app, inspection_id) -> Inspection:
+    with app.app_context():
+        inspection = db.session.get(Inspection, inspection_id)
+        inspection.results, inspection.rectifications  # noqa: B018 (load before detaching)
+        for r in inspection.results:
+            r.item  # noqa: B018
+        db.session.expunge_all()
+        return inspection
+
+
+def _answers(inspection, **by_title) -> dict:
+    data = {"inspected_on": "2026-05-10", "inspectors": "李建国", "summary": ""}
+    for r in inspection.results:
+        data[f"result_{r.id}"] = by_title.get(r.item.title, "pass")
+        data[f"note_{r.id}"] = f"{r.item.title}情况"
+    return data
+
+
+def test_clerk_self_checks_and_supervisor_finalizes(app, client_as, org_id):
+    clerk, supervisor = client_as("clerk"), client_as("supervisor")
+    response = clerk.post(f"/organizations/{org_id}/inspections/new",
+                          data={"kind": "self_check", "inspected_on": "2026-05-10", "inspectors": "王晓燕"})
+    assert response.status_code == 303
+    inspection_id = int(response.headers["Location"].rsplit("/", 1)[1])
+    inspection = _inspection(app, inspection_id)
+    page = clerk.get(f"/inspections/{inspection_id}").get_data(as_text=True)
+    assert "乡镇体育总会“四有”自查检查表" in page and "有场地" in page
+
+    response = clerk.post(f"/inspections/{inspection_id}", data={**_answers(inspection), "action": "submit"})
+    assert response.status_code == 303
+    assert _inspection(app, inspection_id).status == InspectionStatus.SUBMITTED
+    # Submitted: the township can no longer change it.
+    assert clerk.post(f"/inspections/{inspection_id}", data=_answers(inspection)).status_code == 403
+
+    response = supervisor.post(f"/inspections/{inspection_id}/finalize",
+                               data={"signed_by": "李建国", "signed_on": "2026-05-12"})
+    assert response.status_code == 303
+    finalized = _inspection(app, inspection_id)
+    assert finalized.status == InspectionStatus.FINALIZED and finalized.verdict.value == "pass"
+
+
+def test_acceptance_check_with_failed_item_photo_and_rectification(app, client_as, org_id):
+    supervisor, clerk = client_as("supervisor"), client_as("clerk")
+    response = supervisor.post(f"/organizations/{org_id}/inspections/new",
+                               data={"kind": "acceptance", "inspected_on": "2026-05-10", "inspectors": "李建国、张伟"})
+    inspection_id = int(response.headers["Location"].rsplit("/", 1)[1])
+    inspection = _inspection(app, inspection_id)
+    funding = next(r for r in inspection.results if r.item.title == "有经费")
+    data = _answers(inspection, 有经费="fail")
+    data[f"evidence_{funding.id}"] = (io.BytesIO(jpeg_bytes()), "IMG_2031.JPG")
+    response = supervisor.post(f"/inspections/{inspection_id}", data=data, content_type="multipart/form-data")
+    assert response.status_code == 303
+    with app.app_context():
+        photo = db.session.execute(select(Attachment).filter_by(owner_id=funding.id)).scalar_one()
+        assert photo.content_type == "image/jpeg" and max(photo.width, photo.height) == 1600
+        photo_id = photo.id
+    page = supervisor.get(f"/inspections/{inspection_id}").get_data(as_text=True)
+    assert f"/attachments/{photo_id}/thumb.jpg" in page
+    assert supervisor.get(f"/attachments/{photo_id}/thumb.jpg").status_code == 200
+
+    response = supervisor.post(f"/inspections/{inspection_id}/finalize",
+                               data={"signed_by": "李建国", "signed_on": "2026-05-12", "due_on": "2026-06-30"})
+    assert response.status_code == 303
+    with app.app_context():
+        rect = db.session.execute(select(Rectification)).scalar_one()
+        assert rect.due_on == date(2026, 6, 30) and rect.status == RectificationStatus.OPEN
+        rect_id = rect.id
+    assert "有经费" in clerk.get("/").get_data(as_text=True)  # on the clerk's 我的待办
+
+    # The township reports with evidence; the county closes it (销号).
+    response = clerk.post(f"/rectifications/{rect_id}/submit", content_type="multipart/form-data", data={
+        "response": "已将体育总会工作经费纳入2026年镇财政预算", "evidence": (io.BytesIO(b"%PDF-1.4 test"), "预算.pdf")})
+    assert response.status_code == 303
+    assert "待核验销号" in supervisor.get("/").get_data(as_text=True)
+    response = supervisor.post(f"/rectifications/{rect_id}/review", data={"decision": "close", "note": "材料齐全"})
+    assert response.status_code == 303
+    with app.app_context():
+        assert db.session.get(Rectification, rect_id).status == RectificationStatus.CLOSED
+
+
+def test_finalized_inspection_cannot_be_changed_through_http(app, client_as, world, org_id):
+    with app.app_context():
+        inspection = make_inspection(db.session.get(Organization, org_id), finalize=True)
+        db.session.commit()
+        inspection_id, result_id = inspection.id, inspection.results[0].id
+    supervisor = client_as("supervisor")
+    response = supervisor.post(f"/inspections/{inspection_id}", data={f"result_{result_id}": "fail"})
+    assert response.status_code == 403
+    page = supervisor.get(f"/inspections/{inspection_id}").get_data(as_text=True)
+    assert "发起复查" in page and 'name="result_' not in page
+
+
+def test_bad_upload_is_named_at_its_item_and_nothing_typed_is_lost(app, client_as, org_id):
+    supervisor = client_as("supervisor")
+    response = supervisor.post(f"/organizations/{org_id}/inspections/new",
+                               data={"kind": "acceptance", "inspected_on": "2026-05-10"})
+    inspection_id = int(response.headers["Location"].rsplit("/", 1)[1])
+    inspection = _inspection(app, inspection_id)
+    venue = inspection.results[0]
+    data = _answers(inspection)
+    data[f"note_{venue.id}"] = "场地挂牌清楚"
+    data[f"evidence_{venue.id}"] = (io.BytesIO(b"MZ\x90\x00 not a photo"), "photo.jpg")
+    response = supervisor.post(f"/inspections/{inspection_id}", data=data, content_type="multipart/form-data")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "文件“photo.jpg”不是支持的类型" in html
+    assert "场地挂牌清楚" in html
+    with app.app_context():
+        assert db.session.get(InspectionResult, venue.id).note == "场地挂牌清楚"  # the rest was saved
+        assert db.session.execute(select(Attachment)).first() is None
+
+
+def test_finalize_errors_at_the_field(app, client_as, org_id):
+    supervisor = client_as("supervisor")
+    response = supervisor.post(f"/organizations/{org_id}/inspections/new",
+                               data={"kind": "acceptance", "inspected_on": "2026-05-10"})
+    inspection_id = int(response.headers["Location"].rsplit("/", 1)[1])
+    response = supervisor.post(f"/inspections/{inspection_id}/finalize", data={"signed_by": "李建国", "signed_on": "2026-05-12"})
+    assert response.status_code == 422
+    assert "还有未填写结果的项目" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("path", ["/inspections/{id}", "/inspections/{id}/finalize", "/rectifications/{rect}"])
+def test_other_township_gets_404(app, client_as, world, path):
+    with app.app_context():
+        inspection = make_inspection(make_org(world.town_b1), results={"有经费": ItemResult.FAIL}, finalize=True)
+        db.session.commit()
+        url = path.format(id=inspection.id, rect=inspection.rectifications[0].id)
+    clerk = client_as("clerk")
+    response = clerk.post(url, data={}) if url.endswith("finalize") else clerk.get(url)
+    assert response.status_code in (403, 404)
+    assert clerk.get(url.replace("/finalize", "")).status_code == 404
+
+
+def test_viewer_cannot_start_an_inspection(viewer_client, org_id):
+    assert viewer_client.post(f"/organizations/{org_id}/inspections/new",
+                              data={"kind": "acceptance", "inspected_on": "2026-05-10"}).status_code == 403
+
+
+def test_inspection_list_full_and_fragment(app, client_as, world, org_id):
+    with app.app_context():
+        make_inspection(db.session.get(Organization, org_id), finalize=True)
+        make_inspection(make_org(world.town_b1))
+        db.session.commit()
+    supervisor = client_as("supervisor")
+    html = supervisor.get("/inspections").get_data(as_text=True)
+    assert "凤城镇体育总会" in html and "南村镇" not in html
+    fragment = supervisor.get("/inspections?status=finalized", headers={"HX-Request": "true"}).get_data(as_text=True)
+    assert "<html" not in fragment and "凤城镇体育总会" in fragment
+
+
+def test_self_check_overview_and_spot_check_sample(app, client_as, world):
+    with app.app_context():
+        for town in (world.town_a1, world.town_a2):
+            make_org(town)
+        db.session.commit()
+    supervisor = client_as("supervisor")
+    html = supervisor.get("/inspections/self-checks?year=2026").get_data(as_text=True)
+    assert "未自查 2 个" in html
+    response = supervisor.post("/inspections/self-checks?year=2026", data={"size": 1, "inspected_on": "2026-06-01"})
+    assert response.status_code == 303
+    with app.app_context():
+        drafts = db.session.execute(select(Inspection).filter_by(kind=InspectionKind.SPOT_CHECK)).scalars().all()
+        assert len(drafts) == 1 and drafts[0].status == InspectionStatus.DRAFT
+    response = supervisor.post("/inspections/self-checks?year=2026", data={"size": 9, "inspected_on": "2026-06-01"})
+    assert response.status_code == 422 and "不能超过" in response.get_data(as_text=True)
