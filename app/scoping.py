@@ -37,10 +37,6 @@ class RegionScoped:
     def region(cls):
         return relationship("Region")
 
-    @property
-    def audit_region_id(self) -> int | None:
-        return self.region_id
-
 
 def set_scope(region_path: str | None) -> None:
     g.scope_path = region_path
@@ -76,6 +72,8 @@ def scoped_get_or_404(model, ident):
     try:
         ident = int(ident)
     except (TypeError, ValueError):
+        abort(404)
+    if not 0 < ident < 2**31:  # beyond INTEGER, PostgreSQL would fail the query
         abort(404)
     obj = db.session.execute(select(model).where(model.id == ident)).scalar_one_or_none()
     if obj is None:

@@ -18,7 +18,10 @@ class Audited:
 
     __audit_exclude__: frozenset[str] = frozenset()
     __audit_masked__: frozenset[str] = frozenset()
-    audit_region_id: int | None = None  # overridden by regional records
+    @property
+    def audit_region_id(self) -> int | None:
+        """Regional records log under their region (Region itself overrides this with its own id)."""
+        return getattr(self, "region_id", None)
 
 
 def record_key(obj) -> str:

@@ -7,6 +7,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from app.extensions import db
 from app.main import bp
+from app.organizations.todo import todo_for as organizations_todo
 from app.standards.todo import todo_for as standards_todo
 
 
@@ -14,7 +15,8 @@ from app.standards.todo import todo_for as standards_todo
 @login_required
 def index():
     """我的待办: what the logged-in user must act on, overdue work first."""
-    groups = standards_todo(current_user, date.today())
+    today = date.today()
+    groups = standards_todo(current_user, today) + organizations_todo(current_user, today)
     groups.sort(key=lambda g: -g.overdue)
     return render_template("main/index.html", todo_groups=groups)
 

@@ -114,6 +114,8 @@ class LifecycleEvent(Audited, RegionScoped, db.Model):
     review_year: Mapped[int | None]  # the year an annual review (年审) covers
     review_result: Mapped[ReviewResult | None] = mapped_column(enum_type(ReviewResult, 24))
     approval_number: Mapped[str] = mapped_column(String(60), default="")
+    # For a 变更: the supervising unit's approval, registered within 30 days (条例 Art 18).
+    approved_on: Mapped[date | None] = mapped_column(Date)
     description: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 

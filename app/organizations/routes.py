@@ -1,0 +1,256 @@
+import io
+
+from flask import flash, redirect, render_template, request, send_file, session, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import contains_eager
+from wtforms.fields.choices import SelectChoice
+
+from app.attachments.services import attachments_for, save_uploads
+from app.audit.history import history_for
+from app.extensions import db
+from app.htmx import render
+from app.organizations import bp, importing, services
+from app.organizations.forms import ConfirmImportForm, EventForm, ImportForm, OrganizationForm
+from app.organizations.models import EventKind, LifecycleEvent, Organization, OrgKind, ReviewResult
+from app.pagination import paginate, search_term
+from app.permissions import roles_required
+from app.regions.models import Region, RegionLevel
+from app.regions.services import region_choices
+from app.scoping import scoped_get_or_404
+
+# Viewers read; everyone else keeps the registry of their own subtree (the scope sees to that).
+writer_required = roles_required("admin", "supervisor", "clerk")
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+IMPORT_TOKENS = "organization_imports"  # session key: the uploads this browser may confirm
+
+
+def _filters() -> dict[str, str]:
+    args = request.args
+    return {"q": search_term(), "kind": args.get("kind", ""), "region": args.get("region", ""),
+            "term": args.get("term", "")}
+
+
+def _filtered(filters: dict[str, str], today):
+    region = None
+    if filters["region"].isdigit() and len(filters["region"]) <= 9:  # ids fit an INTEGER column
+        region = db.session.execute(select(Region).where(Region.id == int(filters["region"]))).scalar_one_or_none()
+    stmt = services.organization_query(term=filters["q"], kind=filters["kind"], region=region,
+                                       status_term=filters["term"], today=today)
+    return stmt.options(contains_eager(Organization.region))
+
+
+def _filter_regions():
+    # Down to townships: a county's villages would make the box too long to use.
+    return region_choices(levels=(RegionLevel.CITY, RegionLevel.COUNTY, RegionLevel.TOWNSHIP))
+
+
+@bp.route("/organizations")
+@login_required
+def index():
+    filters = _filters()
+    today = services.china_today()
+    page = paginate(_filtered(filters, today))
+    return render("organizations/index.html", "organizations/_rows.html", page=page, filters=filters,
+                  q=filters["q"], today=today, kinds=list(OrgKind), region_options=_filter_regions,
+                  term_filters=services.TERM_FILTERS, term_status=services.term_status)
+
+
+@bp.route("/organizations/export.xlsx")
+@login_required
+def export():
+    filters = _filters()
+    today = services.china_today()
+    organizations = db.session.execute(_filtered(filters, today)).scalars().all()
+    data = importing.export_workbook(organizations, today)
+    return send_file(io.BytesIO(data), mimetype=XLSX, as_attachment=True,
+                     download_name=f"体育社会组织名册-{today:%Y%m%d}.xlsx")
+
+
+@bp.route("/organizations/<int:org_id>")
+@login_required
+def detail(org_id: int):
+    organization = scoped_get_or_404(Organization, org_id)
+    today = services.china_today()
+    events = organization.events
+    return render_template(
+        "organizations/detail.html", organization=organization, today=today,
+        term=services.term_status(organization, today), days_left=services.days_left(organization, today),
+        events=events, documents=attachments_for(LifecycleEvent.__tablename__, [e.id for e in events]),
+        reviews=services.review_history(organization, today), history=history_for(organization),
+        can_write=current_user.can_write, event_kinds=services.allowed_event_kinds(organization),
+        warning_days=services.TERM_WARNING_DAYS,
+    )
+
+
+def _organization_form(organization: Organization | None = None) -> OrganizationForm:
+    form = OrganizationForm(obj=organization, organization=organization)
+    form.region_id.choices = region_choices(levels=services.ORG_REGION_LEVELS)
+    if organization is not None and organization.region_id not in {c.value for c in form.region_id.choices}:
+        # A region deactivated since: keep it selectable for this record.
+        form.region_id.choices.append(SelectChoice(organization.region_id, f"{organization.region.name}（已停用）"))
+    if organization is None and not form.is_submitted():
+        home = current_user.region
+        if home.level in services.ORG_LEVEL_FOR:
+            form.region_id.data = home.id
+            form.level.data = services.ORG_LEVEL_FOR[home.level].value
+    return form
+
+
+def _show_errors(form, error: services.OrgRuleError) -> None:
+    for key, message in error.errors.items():
+        getattr(form, key).errors.append(message)
+
+
+@bp.route("/organizations/new", methods=["GET", "POST"])
+@writer_required
+def new():
+    form = _organization_form()
+    if form.validate_on_submit():
+        try:
+            organization = services.create_organization(form.organization_fields())
+        except services.OrgRuleError as error:
+            _show_errors(form, error)
+        else:
+            db.session.commit()
+            flash(f"已登记“{organization.name}”。", "success")
+            return redirect(url_for("organizations.detail", org_id=organization.id), 303)
+    return render_template("organizations/form.html", form=form, organization=None), \
+        422 if form.is_submitted() else 200
+
+
+@bp.route("/organizations/<int:org_id>/edit", methods=["GET", "POST"])
+@writer_required
+def edit(org_id: int):
+    organization = scoped_get_or_404(Organization, org_id)
+    form = _organization_form(organization)
+    if form.validate_on_submit():
+        try:
+            services.update_organization(organization, form.organization_fields())
+        except services.OrgRuleError as error:
+            _show_errors(form, error)
+        else:
+            db.session.commit()
+            flash("组织信息已保存。", "success")
+            return redirect(url_for("organizations.detail", org_id=organization.id), 303)
+    return render_template("organizations/form.html", form=form, organization=organization), \
+        422 if form.is_submitted() else 200
+
+
+@bp.route("/organizations/<int:org_id>/events/new", methods=["GET", "POST"])
+@writer_required
+def new_event(org_id: int):
+    organization = scoped_get_or_404(Organization, org_id)
+    kinds = services.allowed_event_kinds(organization)
+    if not kinds:
+        flash("该组织已注销，不能再登记其他事项。", "error")
+        return redirect(url_for("organizations.detail", org_id=organization.id), 303)
+    form = EventForm(kinds=kinds)
+    if request.method == "GET":  # links like 登记年审 2025 preselect what they are about
+        if request.args.get("kind") in {k.value for k in kinds}:
+            form.kind.data = request.args["kind"]
+        if request.args.get("review_year", "").isdigit():
+            form.review_year.data = int(request.args["review_year"])
+    if form.validate_on_submit():
+        try:
+            outcome = services.record_event(
+                organization, EventKind(form.kind.data), form.event_date.data,
+                approved_on=form.approved_on.data, approval_number=form.approval_number.data or "",
+                description=form.description.data or "", review_year=form.review_year.data,
+                review_result=ReviewResult(form.review_result.data) if form.review_result.data else None,
+            )
+        except services.OrgRuleError as error:
+            _show_errors(form, error)
+        else:
+            _, upload_errors = save_uploads(form.documents.data or [], owner=outcome.event,
+                                            region_id=outcome.event.region_id)
+            if upload_errors:
+                db.session.rollback()  # the event and any file already recorded: all or nothing
+                form.documents.errors.extend(upload_errors)
+                form.documents.errors.append("请重新选择文件；其他已填写的内容已保留。")
+            else:
+                label = outcome.event.kind.label
+                db.session.commit()
+                flash(f"已登记{label}。", "success")
+                for warning in outcome.warnings:
+                    flash(warning, "warning")
+                return redirect(url_for("organizations.detail", org_id=organization.id), 303)
+    return render_template("organizations/event_form.html", form=form, organization=organization), \
+        422 if form.is_submitted() else 200
+
+
+# ---------------------------------------------------------------- Excel import
+
+@bp.route("/organizations/import/template.xlsx")
+@login_required
+def import_template():
+    return send_file(io.BytesIO(importing.template_workbook()), mimetype=XLSX, as_attachment=True,
+                     download_name="体育社会组织名册导入模板.xlsx")
+
+
+def _remember_upload(token: str) -> None:
+    session[IMPORT_TOKENS] = (session.get(IMPORT_TOKENS, []) + [token])[-5:]
+
+
+def _forget_upload(token: str) -> None:
+    session[IMPORT_TOKENS] = [t for t in session.get(IMPORT_TOKENS, []) if t != token]
+    importing.discard_upload(token)
+
+
+def _preview(preview, token: str | None, status: int = 200):
+    return render_template("organizations/import_preview.html", preview=preview, columns=importing.COLUMNS,
+                           confirm_form=ConfirmImportForm(token=token) if token else None), status
+
+
+@bp.route("/organizations/import", methods=["GET", "POST"])
+@writer_required
+def import_roster():
+    """Upload → preview (nothing written) → confirm (all rows in one transaction, or none)."""
+    if request.method == "POST" and "token" in request.form:
+        return _confirm_import()
+    form = ImportForm()
+    if form.validate_on_submit():
+        data = form.file.data.read(importing.MAX_FILE_BYTES + 1)
+        try:
+            preview = importing.parse_roster(data)
+        except importing.RosterFileError as error:
+            form.file.errors.append(str(error))
+        else:
+            token = None
+            if preview.ok:
+                token = importing.keep_upload(data)
+                _remember_upload(token)
+            return _preview(preview, token)
+    return render_template("organizations/import.html", form=form, columns=importing.COLUMNS,
+                           max_rows=importing.MAX_ROWS), 422 if form.is_submitted() else 200
+
+
+def _confirm_import():
+    form = ConfirmImportForm()
+    token = form.token.data or ""
+    path = importing.upload_path(token) if token in session.get(IMPORT_TOKENS, []) else None
+    if not form.validate_on_submit() or path is None:
+        flash("这份名册已导入或已过期，请重新上传。", "error")
+        return redirect(url_for("organizations.import_roster"), 303)
+    try:
+        preview = importing.parse_roster(path.read_bytes())
+    except importing.RosterFileError as error:
+        _forget_upload(token)
+        flash(str(error), "error")
+        return redirect(url_for("organizations.import_roster"), 303)
+    if not preview.ok:
+        # The registry changed since the preview (someone added one of these organisations, say).
+        _forget_upload(token)
+        return _preview(preview, None, 422)
+    try:
+        organizations = importing.import_roster(preview)
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        flash("导入时发现与已有组织重复的数据，未导入任何组织。请重新上传名册检查。", "error")
+        return redirect(url_for("organizations.import_roster"), 303)
+    _forget_upload(token)
+    flash(f"已导入 {len(organizations)} 个组织。", "success")
+    return redirect(url_for("organizations.index"), 303)
+

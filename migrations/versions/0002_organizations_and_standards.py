@@ -163,6 +163,7 @@ def upgrade():
     sa.Column('review_year', sa.Integer(), nullable=True),
     sa.Column('review_result', sa.Enum('qualified', 'basically_qualified', 'unqualified', name='reviewresult', native_enum=False, length=24), nullable=True),
     sa.Column('approval_number', sa.String(length=60), nullable=False),
+    sa.Column('approved_on', sa.Date(), nullable=True),
     sa.Column('description', sa.Text(), nullable=False),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('region_id', sa.Integer(), nullable=False),
