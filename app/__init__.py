@@ -7,7 +7,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app.assets import init_assets
 from app.extensions import compress, csrf, db, login_manager, migrate
-from app.scoping import set_scope
+from app.scoping import scope_for, set_scope
 from app.timeutil import format_local
 from config import Config
 
@@ -92,7 +92,7 @@ def _register_request_hooks(app: Flask) -> None:
             return None
         if not current_user.is_authenticated:
             return None
-        set_scope(current_user.region.path)
+        set_scope(scope_for(current_user.region))
         if request.endpoint in ALWAYS_ALLOWED_POSTS:
             return None
         if current_user.must_change_password and request.endpoint != "main.healthz":

@@ -1,6 +1,9 @@
 """Paging and active search helpers shared by every list page."""
+import math
+from dataclasses import dataclass
+
 from flask import current_app, request
-from sqlalchemy import or_
+from sqlalchemy import func, or_, select
 
 from app.extensions import db
 
@@ -12,18 +15,56 @@ def page_number() -> int:
         return 1
 
 
-def paginate(stmt, per_page: int | None = None):
-    """A Flask-SQLAlchemy Pagination of ``stmt`` for the ``page`` query argument.
+# Counting every row of a 200,000-row ledger costs more than showing a page of it;
+# past this many, the pager says "10000+" and still pages on.
+COUNT_LIMIT = 10_000
 
-    ``error_out=False`` keeps a stale link (page 9 of a list that shrank) from answering 404.
+
+@dataclass
+class Page:
+    items: list
+    page: int
+    per_page: int
+    total: int  # capped at COUNT_LIMIT + 1
+    has_next: bool
+
+    @property
+    def total_capped(self) -> bool:
+        return self.total > COUNT_LIMIT
+
+    @property
+    def total_label(self) -> str:
+        return f"{COUNT_LIMIT}+" if self.total_capped else str(self.total)
+
+    @property
+    def pages(self) -> int:
+        return max(1, math.ceil(min(self.total, COUNT_LIMIT) / self.per_page))
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def prev_num(self) -> int:
+        return self.page - 1
+
+    @property
+    def next_num(self) -> int:
+        return self.page + 1
+
+
+def paginate(stmt, per_page: int | None = None) -> Page:
+    """One page of ``stmt`` for the ``page`` query argument, with a capped count.
+
+    A stale link (page 9 of a list that shrank) gives an empty page, not a 404.
     """
-    return db.paginate(
-        stmt,
-        page=page_number(),
-        per_page=per_page or current_app.config["PER_PAGE"],
-        error_out=False,
-        count=True,
-    )
+    per_page = per_page or current_app.config["PER_PAGE"]
+    page = page_number()
+    # One row more than a page tells whether there is a next one without counting.
+    rows = db.session.execute(stmt.limit(per_page + 1).offset((page - 1) * per_page)).scalars().unique().all()
+    capped = stmt.order_by(None).limit(COUNT_LIMIT + 1).subquery()
+    total = db.session.execute(select(func.count()).select_from(capped)).scalar_one()
+    return Page(items=rows[:per_page], page=page, per_page=per_page, total=total, has_next=len(rows) > per_page)
 
 
 def search_term() -> str:

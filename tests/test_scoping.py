@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 from app.auth.models import User
 from app.extensions import db
-from app.regions.models import Region
+from app.regions.models import Region, RegionLevel
 from app.scoping import DENY_ALL, OutOfScope, set_scope
 
 
@@ -47,3 +47,17 @@ def test_writing_into_another_region_is_refused(app, world):
             db.session.flush()
         db.session.rollback()
         assert g.scope_path == world.town_a1.path
+
+
+def test_the_sole_root_is_unfiltered_but_a_second_root_brings_the_filter_back(app, world):
+    from app.regions.services import create_region
+    from app.scoping import scope_for
+
+    with app.app_context():
+        province = db.session.get(Region, world.province.id)
+        county = db.session.get(Region, world.county_a.id)
+        assert scope_for(province) is None
+        assert scope_for(county) == county.path
+        create_region(name="河南省", code="410000", level=RegionLevel.PROVINCE, parent=None)
+        assert scope_for(province) == province.path
+        db.session.rollback()

@@ -3,6 +3,7 @@ from urllib.parse import urlsplit
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
+from sqlalchemy.orm import contains_eager
 
 from app.audit.history import history_for
 from app.auth import bp, services
@@ -83,7 +84,8 @@ def change_password():
 @admin_required
 def users():
     term = search_term()
-    stmt = apply_search(select(User).join(User.region).order_by(Region.code, User.username),
+    stmt = apply_search(select(User).join(User.region).options(contains_eager(User.region))
+                        .order_by(Region.code, User.username),
                         term, User.username, User.display_name, Region.name)
     role = request.args.get("role", "")
     if role in Role._value2member_map_:
