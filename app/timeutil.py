@@ -1,5 +1,5 @@
 """Time helpers: the database keeps naive UTC; people read China Standard Time."""
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 
 CHINA_TZ = timezone(timedelta(hours=8), "CST")
 
@@ -13,6 +13,11 @@ def to_local(value: datetime | None) -> datetime | None:
     if value is None:
         return None
     return value.replace(tzinfo=UTC).astimezone(CHINA_TZ)
+
+
+def local_today() -> date:
+    """Today in China: a server clock on UTC would be a day behind until 08:00."""
+    return datetime.now(CHINA_TZ).date()
 
 
 def format_local(value: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:

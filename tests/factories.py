@@ -6,7 +6,7 @@ from PIL import Image
 
 from app.auth.models import User
 from app.extensions import db
-from app.organizations.models import OrgKind, OrgLevel, Organization
+from app.organizations.models import Organization, OrgKind, OrgLevel
 from app.standards import services
 from app.standards.models import Inspection, InspectionKind, ItemResult
 

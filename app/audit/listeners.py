@@ -13,7 +13,7 @@ from flask_login import current_user
 from sqlalchemy import event, inspect
 from sqlalchemy.orm import Session
 
-from app.audit.models import AuditEntry, Audited, record_key
+from app.audit.models import Audited, AuditEntry, record_key
 from app.timeutil import utcnow
 
 MASK = "******"

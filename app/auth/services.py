@@ -13,6 +13,7 @@ from app.extensions import db
 from app.scoping import unscoped
 from app.timeutil import utcnow
 
+
 @dataclass
 class LoginResult:
     user: User | None = None

@@ -10,7 +10,7 @@ from werkzeug.datastructures import FileStorage
 
 from app.attachments.services import save_upload
 from app.auth.models import User
-from app.organizations.models import OrgKind, OrgLevel, Organization
+from app.organizations.models import Organization, OrgKind, OrgLevel
 from app.standards import services
 from app.standards.models import InspectionKind, ItemResult
 

@@ -8,9 +8,9 @@ from app.extensions import db
 from app.organizations.models import (
     EventKind,
     LifecycleEvent,
+    Organization,
     OrgKind,
     OrgLevel,
-    Organization,
     PartyBranch,
     ReviewResult,
 )

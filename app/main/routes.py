@@ -1,4 +1,3 @@
-from datetime import date
 
 from flask import jsonify, render_template
 from flask_login import current_user, login_required
@@ -9,13 +8,14 @@ from app.extensions import db
 from app.main import bp
 from app.organizations.todo import todo_for as organizations_todo
 from app.standards.todo import todo_for as standards_todo
+from app.timeutil import local_today
 
 
 @bp.route("/")
 @login_required
 def index():
     """我的待办: what the logged-in user must act on, overdue work first."""
-    today = date.today()
+    today = local_today()
     groups = standards_todo(current_user, today) + organizations_todo(current_user, today)
     groups.sort(key=lambda g: -g.overdue)
     return render_template("main/index.html", todo_groups=groups)

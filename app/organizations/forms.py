@@ -8,6 +8,7 @@ from app.attachments.services import ACCEPT_ATTR, ACCEPTED, MAX_UPLOAD_BYTES
 from app.organizations import services
 from app.organizations.models import EventKind, OrgKind, OrgLevel, PartyBranch, ReviewResult
 from app.organizations.services import ORG_FIELDS, PHONE_HINT
+from app.timeutil import local_today
 
 DATE_MESSAGE = "请按“年-月-日”填写日期，如 2021-05-01。"
 COUNT_MESSAGE = "请填写不小于 0 的整数。"
@@ -143,7 +144,7 @@ class EventForm(FlaskForm):
     kind = SelectField("事项", validators=[DataRequired("请选择事项。")],
                        invalid_choice_message="请从列表中选择事项。")
     event_date = _date("日期", "登记管理机关核准、换届大会或年检完成的日期。", required="请填写日期（年-月-日）。",
-                       default=services.china_today)
+                       default=local_today)
     approved_on = _date("业务主管单位审查同意日期",
                         "变更登记填写：应自审查同意之日起 30 日内办理（《社会团体登记管理条例》第十八条）。")
     approval_number = _text("批准文号", 60, "核准或批复文件的文号，如：阳民社〔2026〕12 号。")

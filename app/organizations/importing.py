@@ -169,7 +169,7 @@ def read_workbook(data: bytes) -> tuple[list[tuple[int, dict]], list[str]]:
             raise RosterFileError(f"缺少必填列：{'、'.join(missing)}。")
         result = []
         header_row = number
-        for number, values in enumerate(rows, start=number + 1):
+        for number, values in enumerate(rows, start=header_row + 1):
             if number - header_row > MAX_SCANNED_ROWS:
                 raise RosterFileError(f"名册行数过多（含空行超过 {MAX_SCANNED_ROWS} 行），请删除多余的空行，"
                                       f"每次最多导入 {MAX_ROWS} 行。")

@@ -19,6 +19,7 @@ from app.permissions import roles_required
 from app.regions.models import Region, RegionLevel
 from app.regions.services import region_choices
 from app.scoping import scoped_get_or_404
+from app.timeutil import local_today
 
 # Viewers read; everyone else keeps the registry of their own subtree (the scope sees to that).
 writer_required = roles_required("admin", "supervisor", "clerk")
@@ -50,7 +51,7 @@ def _filter_regions():
 @login_required
 def index():
     filters = _filters()
-    today = services.china_today()
+    today = local_today()
     page = paginate(_filtered(filters, today))
     return render("organizations/index.html", "organizations/_rows.html", page=page, filters=filters,
                   q=filters["q"], today=today, kinds=list(OrgKind), region_options=_filter_regions,
@@ -61,7 +62,7 @@ def index():
 @login_required
 def export():
     filters = _filters()
-    today = services.china_today()
+    today = local_today()
     organizations = db.session.execute(_filtered(filters, today)).scalars().all()
     data = importing.export_workbook(organizations, today)
     return send_file(io.BytesIO(data), mimetype=XLSX, as_attachment=True,
@@ -72,7 +73,7 @@ def export():
 @login_required
 def detail(org_id: int):
     organization = scoped_get_or_404(Organization, org_id)
-    today = services.china_today()
+    today = local_today()
     events = organization.events
     return render_template(
         "organizations/detail.html", organization=organization, today=today,

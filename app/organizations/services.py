@@ -27,7 +27,7 @@ from app.organizations.models import (
 )
 from app.pagination import apply_search
 from app.regions.models import Region, RegionLevel
-from app.timeutil import to_local, utcnow
+from app.timeutil import local_today
 
 # 换届: warn this many days before the term ends; after the end the term is overdue.
 TERM_WARNING_DAYS = 90
@@ -73,11 +73,6 @@ class OrgRuleError(ValueError):
     def __init__(self, errors: dict[str, str]):
         super().__init__(next(iter(errors.values())))
         self.errors = errors
-
-
-def china_today() -> date:
-    """The date in China now: a server clock on UTC would otherwise be a day behind until 08:00."""
-    return to_local(utcnow()).date()
 
 
 # ---------------------------------------------------------------- credit code (GB 32100-2015)
@@ -304,7 +299,7 @@ def record_event(
     dissolves the organisation and closes its record, 年审 records the year it covers and
     its result. Raises OrgRuleError; returns the event with warnings that do not stop it.
     """
-    today = today or china_today()
+    today = today or local_today()
     errors: dict[str, str] = {}
     warnings: list[str] = []
     founding = next((e for e in org.events if e.kind == EventKind.FOUNDING), None)
@@ -421,7 +416,7 @@ def _review_state(org: Organization, year: int, event: LifecycleEvent | None, to
 
 def annual_review_status(orgs, year: int, today: date | None = None) -> dict[int, ReviewStatus]:
     """The annual review covering ``year`` for each organisation, keyed by id (one query for all)."""
-    today = today or china_today()
+    today = today or local_today()
     orgs = list(orgs)
     if not orgs:
         return {}
@@ -439,7 +434,7 @@ def annual_review_status(orgs, year: int, today: date | None = None) -> dict[int
 def review_history(org: Organization, today: date | None = None, years: int = 10) -> list[tuple[int, ReviewStatus]]:
     """The organisation's annual reviews year by year, newest first: every year from its start
     (at most ``years`` back) up to last year, plus any year a review was recorded for."""
-    today = today or china_today()
+    today = today or local_today()
     reviews = {e.review_year: e for e in org.events if e.kind == EventKind.ANNUAL_REVIEW and e.review_year}
     last = today.year - 1
     start = max(first_year(org) or last, last - years + 1)
@@ -459,7 +454,7 @@ def organization_query(*, term: str = "", kind: str = "", region: Region | None 
     ``term`` searches name, credit code and contact person; ``region`` keeps its whole subtree;
     ``status_term`` is a TermStatus value or "dissolved".
     """
-    today = today or china_today()
+    today = today or local_today()
     stmt = select(Organization).join(Organization.region)
     stmt = apply_search(stmt, term, Organization.name, Organization.credit_code, Organization.contact_person)
     if kind in OrgKind._value2member_map_:

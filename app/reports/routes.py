@@ -1,4 +1,3 @@
-from datetime import date
 from urllib.parse import quote
 
 from flask import Response, flash, render_template, request
@@ -7,6 +6,7 @@ from flask_login import current_user, login_required
 from app.regions.models import Region, RegionLevel
 from app.reports import bp, excel, services
 from app.scoping import scoped_get_or_404
+from app.timeutil import local_today
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -22,7 +22,7 @@ def _board_region() -> Region:
 
 def _boards(region: Region):
     standard = services.township_standard()
-    today = date.today()
+    today = local_today()
     if standard is None:
         return standard, None, []
     if region.level == RegionLevel.COUNTY:
@@ -47,7 +47,7 @@ def coverage_export():
     region = _board_region()
     standard, board, summaries = _boards(region)
     data = excel.county_workbook(board) if board else excel.summary_workbook(region.name, summaries)
-    filename = f"{region.name}达标覆盖情况-{date.today():%Y%m%d}.xlsx"
+    filename = f"{region.name}达标覆盖情况-{local_today():%Y%m%d}.xlsx"
     response = Response(data, mimetype=XLSX)
     response.headers["Content-Disposition"] = f"attachment; filename=coverage.xlsx; filename*=UTF-8''{quote(filename)}"
     return response

@@ -5,7 +5,7 @@ from datetime import date
 from sqlalchemy import case, func, select
 
 from app.extensions import db
-from app.organizations.models import OrgKind, OrgLevel, OrgStatus, Organization
+from app.organizations.models import Organization, OrgKind, OrgLevel, OrgStatus
 from app.regions.models import Region, RegionLevel
 from app.standards.models import (
     Inspection,

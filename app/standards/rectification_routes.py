@@ -1,5 +1,4 @@
 """整改: the ledger of findings, the township's report with evidence, the county's 销号 or 退回."""
-from datetime import date
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
@@ -17,6 +16,7 @@ from app.standards import bp, services
 from app.standards.forms import RectificationReviewForm, RectificationSubmitForm
 from app.standards.models import Rectification, RectificationStatus, StandardItem
 from app.standards.services import COUNTY_ROLES, WorkflowError
+from app.timeutil import local_today
 
 OWNER = Rectification.__tablename__
 
@@ -27,7 +27,7 @@ def rectifications():
     term = search_term()
     status = request.args.get("status", "")
     overdue = request.args.get("overdue") == "1"
-    today = date.today()
+    today = local_today()
     stmt = (
         select(Rectification)
         .join(Rectification.organization)
@@ -49,7 +49,7 @@ def rectifications():
 def _page(rectification: Rectification, status: int = 200, **overrides):
     context = {
         "rectification": rectification,
-        "today": date.today(),
+        "today": local_today(),
         "evidence": attachments_for(OWNER, [rectification.id])[rectification.id],
         "accept": ACCEPT_ATTR,
         "submit_form": RectificationSubmitForm(formdata=None, obj=rectification),

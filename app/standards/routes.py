@@ -1,5 +1,4 @@
 """Inspections: start, fill in item by item with evidence, submit, finalize (sign), re-check."""
-from datetime import date
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
@@ -20,6 +19,7 @@ from app.standards.forms import FinalizeForm, NewInspectionForm, RecheckForm, Sp
 from app.standards.inspection_form import results_form, submitted_results
 from app.standards.models import Inspection, InspectionKind, InspectionResult, InspectionStatus, Verdict
 from app.standards.services import COUNTY_ROLES, WorkflowError
+from app.timeutil import local_today
 
 RESULT_OWNER = InspectionResult.__tablename__
 
@@ -83,7 +83,7 @@ def _inspection_page(inspection: Inspection, status: int = 200, **overrides):
         "evidence": attachments_for(RESULT_OWNER, [r.id for r in inspection.results]),
         "upload_errors": {},
         "accept": ACCEPT_ATTR,
-        "today": date.today(),
+        "today": local_today(),
         "finalize_form": FinalizeForm(formdata=None),
         "recheck_form": RecheckForm(formdata=None),
         "rechecks": db.session.execute(
@@ -231,7 +231,7 @@ def _year_arg() -> int:
     try:
         return int(request.args.get("year", ""))
     except ValueError:
-        return date.today().year
+        return local_today().year
 
 
 @bp.route("/inspections/self-checks", methods=["GET", "POST"])

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from app.auth.models import Role, User
 from app.extensions import db
-from app.organizations.models import OrgKind, OrgStatus, Organization
+from app.organizations.models import Organization, OrgKind, OrgStatus
 from app.standards.models import (
     Inspection,
     InspectionKind,
@@ -375,7 +375,7 @@ def publish_version(standard: Standard, *, note: str, items: list[dict], publish
             position=position, code=code, title=row["title"].strip(), criterion=row["criterion"].strip(),
             evidence_hint=(row.get("evidence_hint") or "").strip(), required=bool(row.get("required")),
         )
-        for position, (code, row) in enumerate(zip(codes, rows), start=1)
+        for position, (code, row) in enumerate(zip(codes, rows, strict=True), start=1)
     ]
     db.session.add(version)
     db.session.flush()

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from app.attachments.models import Attachment
 from app.extensions import db
 from app.organizations.models import EventKind, LifecycleEvent, Organization, OrgKind, OrgStatus
-from app.organizations.services import china_today
+from app.timeutil import local_today
 from tests.organizations.factories import get_org, make_org, read_xlsx, valid_code
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -30,7 +30,7 @@ def org_form(world, **kw):
 @pytest.fixture
 def orgs(app, world):
     """Three organisations: two in 阳城县 (凤城镇, 北留镇) and one in 泽州县 (南村镇)."""
-    today = china_today()
+    today = local_today()
     return {
         "a1": make_org(app, world.town_a1, name="凤城镇体育总会", contact_person="王晓燕", credit_code=valid_code(11),
                        term_start=today - timedelta(days=1800), term_end=today + timedelta(days=30)),
@@ -237,11 +237,11 @@ def test_edit_form_shows_current_values(clerk_client, orgs):
 
 def test_reelection_with_a_document_moves_the_term(app, clerk_client, orgs):
     response = clerk_client.post(f"/organizations/{orgs['a1']}/events/new", content_type="multipart/form-data", data={
-        "kind": "reelection", "event_date": china_today().isoformat(), "approval_number": "阳民社〔2026〕3号",
+        "kind": "reelection", "event_date": local_today().isoformat(), "approval_number": "阳民社〔2026〕3号",
         "description": "第三届会员代表大会", "documents": [(io.BytesIO(PDF), "换届批复.pdf")]})
     assert response.status_code == 303
     org = get_org(app, orgs["a1"])
-    assert org.term_start == china_today() and org.events[0].kind == EventKind.REELECTION
+    assert org.term_start == local_today() and org.events[0].kind == EventKind.REELECTION
     html = clerk_client.get(f"/organizations/{orgs['a1']}").get_data(as_text=True)
     assert "已登记换届" in html and "任期内" in html and "阳民社〔2026〕3号" in html
     with app.app_context():
@@ -320,7 +320,7 @@ def test_export_follows_the_filters(supervisor_client, orgs):
 def test_export_dates_are_dates(supervisor_client, orgs):
     rows = read_xlsx(supervisor_client.get("/organizations/export.xlsx?q=凤城").data)
     start = rows[1][rows[0].index("本届任期开始")]
-    assert start.date() == china_today() - timedelta(days=1800)
+    assert start.date() == local_today() - timedelta(days=1800)
 
 
 # ---------------------------------------------------------------- 我的待办
@@ -334,9 +334,9 @@ def test_todo_lists_terms_to_renew_in_scope(app, world, orgs):
         set_scope(None)
         clerk, supervisor, viewer = (db.session.get(User, world.users[name]) for name in ("clerk", "supervisor", "viewer"))
         set_scope(clerk.region.path)
-        groups = todo_for(clerk, china_today())
+        groups = todo_for(clerk, local_today())
         assert [(g.title, [i.label for i in g.items]) for g in groups] == [("90 天内到期换届", ["凤城镇体育总会"])]
         set_scope(supervisor.region.path)
-        overdue = todo_for(supervisor, china_today())[0]
+        overdue = todo_for(supervisor, local_today())[0]
         assert overdue.title == "逾期未换届" and overdue.items[0].overdue and overdue.more_url.endswith("term=overdue")
-        assert todo_for(viewer, china_today()) == []
+        assert todo_for(viewer, local_today()) == []
