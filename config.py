@@ -66,6 +66,10 @@ class Config:
 
     PASSWORD_HASH_METHOD = "scrypt"
     PER_PAGE = 50
+    # Background jobs (batch PDFs): a thread in each app process runs them (the embedded default);
+    # set JOBS_IN_PROCESS=0 when separate `flask --app wsgi worker` processes do.
+    JOBS_IN_PROCESS = os.environ.get("JOBS_IN_PROCESS", "1") != "0"
+    PDF_PROCESSES = int(os.environ.get("PDF_PROCESSES", "0"))  # 0: one per core, at most 4
     # Behind a reverse proxy, set to the number of proxies so remote addresses are real.
     PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
 

@@ -23,8 +23,10 @@ SECURITY_HEADERS = {
     "Referrer-Policy": "same-origin",
 }
 
-# Endpoints a read-only viewer, or a user who must first change the password, may still post to.
+# Endpoints a user who must first change the password may still post to.
 ALWAYS_ALLOWED_POSTS = {"auth.logout", "auth.change_password"}
+# Posts that change no domain record, so a read-only viewer may make them too.
+READ_ONLY_POSTS = ALWAYS_ALLOWED_POSTS | {"standards.batch_print"}
 
 
 def create_app(config_class=Config) -> Flask:
@@ -97,7 +99,7 @@ def _register_request_hooks(app: Flask) -> None:
             return None
         if current_user.must_change_password and request.endpoint != "main.healthz":
             return redirect(url_for("auth.change_password"))
-        if request.method == "POST" and not current_user.can_write:
+        if request.method == "POST" and not current_user.can_write and request.endpoint not in READ_ONLY_POSTS:
             abort(403)
         return None
 

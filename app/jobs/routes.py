@@ -1,0 +1,32 @@
+"""A job's page (progress, then the download) and its result file."""
+from pathlib import Path
+
+from flask import abort, current_app, send_file
+from flask_login import login_required
+
+from app.htmx import render
+from app.jobs import bp, services
+from app.jobs.models import Job, JobStatus
+from app.scoping import scoped_get_or_404
+
+
+@bp.route("/jobs/<int:job_id>")
+@login_required
+def detail(job_id: int):
+    """Progress; with htmx the fragment polls itself every second until the job ends,
+    without JavaScript a plain 刷新 link does the same."""
+    job = scoped_get_or_404(Job, job_id)
+    if job.status == JobStatus.QUEUED:
+        services.start(current_app._get_current_object())  # a restarted process picks it up again
+    return render("jobs/detail.html", "jobs/_progress.html", job=job)
+
+
+@bp.route("/jobs/<int:job_id>/download")
+@login_required
+def download(job_id: int):
+    job = scoped_get_or_404(Job, job_id)
+    path = Path(current_app.instance_path) / job.result_path if job.result_path else None
+    if job.status != JobStatus.DONE or path is None or not path.is_file():
+        abort(404)
+    return send_file(path, mimetype="application/pdf", download_name=job.result_name or path.name,
+                     as_attachment=False, max_age=0)

@@ -1,0 +1,185 @@
+"""Printed paper: an inspection's audit sheet and evidence appendix, a blank sheet of a standard
+version, batch printing as a background job, and the verification code printed on every sheet."""
+import io
+import re
+
+from flask import abort, current_app, redirect, render_template, request, send_file, url_for
+from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+from wtforms import DateField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Optional, ValidationError
+
+from app.extensions import db
+from app.jobs import services as jobs
+from app.regions.models import Region, RegionLevel
+from app.scoping import current_scope, scoped_get_or_404
+from app.standards import bp, pdf
+from app.standards.models import Inspection, InspectionKind, StandardVersion
+from app.standards.services import CODE_ALPHABET
+
+CODE_RE = re.compile(f"^[{CODE_ALPHABET}]{{8}}$")
+
+
+def _send_pdf(data: bytes, name: str):
+    # inline: the browser shows the paper; the name (Chinese) travels as filename* (RFC 5987).
+    response = send_file(io.BytesIO(data), mimetype="application/pdf", download_name=name, as_attachment=False)
+    response.content_length = len(data)
+    return response
+
+
+@bp.route("/inspections/<int:inspection_id>/sheet.pdf")
+@login_required
+def audit_sheet(inspection_id: int):
+    """检查表: finalized or not (a draft prints with a 草稿 watermark)."""
+    inspection = scoped_get_or_404(Inspection, inspection_id)
+    return _send_pdf(pdf.audit_sheet_pdf(inspection), pdf.sheet_filename(inspection))
+
+
+@bp.route("/inspections/<int:inspection_id>/evidence.pdf")
+@login_required
+def evidence_sheet(inspection_id: int):
+    """佐证材料: the photos attached to the inspection's items."""
+    inspection = scoped_get_or_404(Inspection, inspection_id)
+    name = pdf.filename(inspection.organization.name, "佐证材料", f"{inspection.inspected_on:%Y%m%d}")
+    return _send_pdf(pdf.evidence_pdf(inspection), name)
+
+
+@bp.route("/standards/versions/<int:version_id>/blank.pdf")
+@login_required
+def blank_sheet(version_id: int):
+    """A blank sheet of one standard version, to fill by hand on site."""
+    version = scoped_get_or_404(StandardVersion, version_id)
+    name = pdf.filename(version.standard.title.removesuffix("标准"), "检查表", f"第{version.number}版", "空白")
+    return _send_pdf(pdf.blank_sheet_pdf(version), name)
+
+
+# --------------------------------------------------------------------------- batch printing
+
+class BatchPrintForm(FlaskForm):
+    region_id = SelectField("区划", validators=[Optional()])
+    kind = SelectField("检查类型", validators=[Optional()],
+                       choices=[SelectChoice("", "全部类型")] + [SelectChoice(k.value, k.label) for k in InspectionKind])
+    date_from = DateField("检查日期从", validators=[Optional()])
+    date_to = DateField("至", validators=[Optional()])
+
+    def validate_date_to(self, field):
+        if field.data and self.date_from.data and field.data < self.date_from.data:
+            raise ValidationError("结束日期不能早于开始日期。")
+
+
+def _region_choices() -> list[SelectChoice]:
+    """The user's own region and the counties and townships below it."""
+    own = current_user.region
+    rows = db.session.execute(
+        select(Region).where(Region.path.startswith(own.path), Region.id != own.id,
+                             Region.level.in_([RegionLevel.COUNTY, RegionLevel.TOWNSHIP]))
+        .order_by(Region.code).limit(1000)
+    ).scalars()
+    return [SelectChoice("", f"{own.name}（全部）")] + [
+        SelectChoice(str(r.id), ("　" if r.level == RegionLevel.TOWNSHIP else "") + r.name) for r in rows
+    ]
+
+
+def _batch_form_page(form: BatchPrintForm, status: int = 200):
+    return render_template("standards/print.html", form=form, limit=pdf.BATCH_LIMIT), status
+
+
+@bp.route("/inspections/print")
+@login_required
+def batch_print_form():
+    form = BatchPrintForm(formdata=None, data={"region_id": request.args.get("region_id", "")})
+    form.region_id.choices = _region_choices()
+    return _batch_form_page(form)
+
+
+@bp.route("/inspections/print", methods=["POST"])
+@login_required
+def batch_print():
+    """Every finalized inspection of a region (or a filter) in one PDF, made in the background."""
+    form = BatchPrintForm()
+    form.region_id.choices = _region_choices()
+    if not form.validate_on_submit():
+        return _batch_form_page(form, 422)
+    region = scoped_get_or_404(Region, form.region_id.data or current_user.region_id)
+    kind = InspectionKind(form.kind.data) if form.kind.data else None
+    ids = pdf.finalized_inspection_ids(region, kind=kind, date_from=form.date_from.data, date_to=form.date_to.data)
+    if not ids:
+        form.region_id.errors.append("没有符合条件的已定稿检查，请调整区划、类型或日期。")
+        return _batch_form_page(form, 422)
+    if len(ids) > pdf.BATCH_LIMIT:
+        form.region_id.errors.append(f"符合条件的检查超过 {pdf.BATCH_LIMIT} 份，请按乡镇或日期分批打印。")
+        return _batch_form_page(form, 422)
+    span = ""
+    if form.date_from.data or form.date_to.data:
+        span = f"{form.date_from.data or ''}至{form.date_to.data or ''}"
+    title = f"{region.name}{kind.label if kind else ''}检查表{span}（{len(ids)} 份）"
+    job = jobs.create_job(
+        kind="inspection_sheets", title=title, user=current_user, total=len(ids),
+        params={"inspection_ids": ids, "base_url": request.host_url,
+                "filename": pdf.filename(region.name, kind.label if kind else "", "检查表", span)},
+    )
+    db.session.commit()
+    jobs.start(current_app._get_current_object())
+    return redirect(url_for("jobs.detail", job_id=job.id), 303)
+
+
+# --------------------------------------------------------------------------- verification code
+
+class VerifyForm(FlaskForm):
+    class Meta:
+        csrf = False  # a GET lookup changes nothing
+
+    code = StringField("核验码", validators=[DataRequired("请输入检查表上的核验码。")],
+                       description="8 位字母和数字，印在检查表底部二维码旁，不区分大小写。")
+
+
+def normalize_code(text: str) -> str:
+    return re.sub(r"[\s\-－_·.]", "", text or "").upper()
+
+
+def _lookup(code: str) -> Inspection | None:
+    """The inspection with this code in the user's scope; 404 when it exists outside the scope."""
+    inspection = db.session.execute(
+        select(Inspection).where(Inspection.verification_code == code)
+    ).scalar_one_or_none()
+    if inspection is None and current_scope() is not None:
+        elsewhere = db.session.execute(
+            select(Inspection.id).where(Inspection.verification_code == code), execution_options={"unscoped": True}
+        ).first()
+        if elsewhere:
+            abort(404)
+    return inspection
+
+
+def _verify(code_text: str, form: VerifyForm, not_found_status: int):
+    code = normalize_code(code_text)
+    if not CODE_RE.match(code):
+        form.code.errors = ["核验码格式不对：应为 8 位字母和数字（不含 0、1、I、L、O），请核对后重新输入。"]
+        return render_template("standards/verify.html", form=form), not_found_status
+    inspection = _lookup(code)
+    if inspection is None:
+        form.code.errors = [f"没有找到核验码为 {code} 的检查记录，请核对后重新输入。"]
+        return render_template("standards/verify.html", form=form), not_found_status
+    return redirect(url_for("standards.inspection", inspection_id=inspection.id))
+
+
+@bp.route("/v/<code>")
+@login_required
+def verify(code: str):
+    """The address in the QR code: leads to the inspection it was printed from."""
+    form = VerifyForm(formdata=None, data={"code": code})
+    return _verify(code, form, 404)
+
+
+@bp.route("/verify")
+@login_required
+def verify_form():
+    """Type in the code printed on a sheet."""
+    if "code" not in request.args:
+        return render_template("standards/verify.html", form=VerifyForm(formdata=None))
+    form = VerifyForm(request.args)
+    if not form.validate():
+        return render_template("standards/verify.html", form=form), 422
+    return _verify(form.code.data, form, 422)

@@ -1,0 +1,95 @@
+"""The verification code printed on every sheet leads back to the record."""
+import pytest
+
+from app.extensions import db
+from tests.pdf.conftest import make_inspection, make_org
+
+
+@pytest.fixture
+def code_and_id(app, world):
+    with app.app_context():
+        inspection = make_inspection(make_org(world.town_a1, "凤城镇体育总会"))
+        db.session.commit()
+        return inspection.verification_code, inspection.id
+
+
+def test_scanned_url_redirects_to_the_inspection(clerk_client, code_and_id):
+    code, inspection_id = code_and_id
+    response = clerk_client.get(f"/v/{code}")
+    assert response.status_code in (302, 303)
+    assert response.headers["Location"].endswith(f"/inspections/{inspection_id}")
+
+
+@pytest.mark.parametrize("typed", ["{code}", "{lower}", "{code_spaced}", " {code_dashed} "])
+def test_typed_code_is_forgiving_about_case_spaces_and_dashes(supervisor_client, code_and_id, typed):
+    code, inspection_id = code_and_id
+    text = typed.format(code=code, lower=code.lower(), code_spaced=f"{code[:4]} {code[4:]}",
+                        code_dashed=f"{code[:4]}-{code[4:]}")
+    response = supervisor_client.get("/verify", query_string={"code": text})
+    assert response.status_code in (302, 303)
+    assert response.headers["Location"].endswith(f"/inspections/{inspection_id}")
+
+
+def test_verify_form_page(supervisor_client, world):
+    response = supervisor_client.get("/verify")
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert "核验码" in page and 'name="code"' in page
+
+
+def test_unknown_code_errors_at_the_field(supervisor_client, code_and_id):
+    code, _ = code_and_id
+    unknown = "23456789" if code != "23456789" else "98765432"
+    response = supervisor_client.get("/verify", query_string={"code": unknown})
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert "没有找到核验码为 " + unknown in page
+    assert 'aria-invalid="true"' in page
+    assert f'value="{unknown}"' in page  # what was typed stays in the field
+
+
+@pytest.mark.parametrize("bad", ["ABC", "0O1IL0O1", "有场地"])
+def test_malformed_code_errors_at_the_field(supervisor_client, world, bad):
+    response = supervisor_client.get("/verify", query_string={"code": bad})
+    assert response.status_code == 422
+    assert "核验码格式不对" in response.get_data(as_text=True)
+
+
+def test_empty_code_errors_at_the_field(supervisor_client, world):
+    response = supervisor_client.get("/verify", query_string={"code": ""})
+    assert response.status_code == 422
+    assert "请输入检查表上的核验码" in response.get_data(as_text=True)
+
+
+def test_unknown_scanned_code_is_404_with_the_form(supervisor_client, world):
+    response = supervisor_client.get("/v/23456789")
+    assert response.status_code == 404
+    assert "没有找到核验码" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("username", ["clerk_b", "clerk_a2", "supervisor_b"])
+def test_code_of_another_region_is_404(client_as, code_and_id, username):
+    code, _ = code_and_id
+    client = client_as(username)
+    assert client.get(f"/v/{code}").status_code == 404
+    assert client.get("/verify", query_string={"code": code}).status_code == 404
+
+
+def test_printed_qr_encodes_the_verify_url(app, code_and_id):
+    from app.standards.pdf import verify_url
+
+    code, _ = code_and_id
+    with app.test_request_context(base_url="https://tiyu.example.cn/"):
+        assert verify_url(code) == f"https://tiyu.example.cn/v/{code}"
+
+
+def test_sheet_carries_the_qr_of_its_verify_url(app, code_and_id):
+    from app.scoping import set_scope
+    from app.standards import pdf
+    from app.standards.models import Inspection
+
+    code, inspection_id = code_and_id
+    with app.test_request_context(base_url="https://tiyu.example.cn/"):
+        set_scope(None)
+        html = pdf.sheet_html(db.session.get(Inspection, inspection_id))
+        assert str(pdf.qr_svg(f"https://tiyu.example.cn/v/{code}")) in html
