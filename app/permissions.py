@@ -5,7 +5,6 @@ from flask import abort
 from flask_login import current_user, login_required
 
 
-
 def roles_required(*roles: str):
     """Logged in and holding one of ``roles`` (``Role`` values), else 403."""
 

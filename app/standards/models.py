@@ -11,7 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from app.audit.models import Audited
 from app.enums import LabelledEnum
 from app.extensions import db, enum_type
-from app.organizations.models import OrgKind, OrgLevel, Organization
+from app.organizations.models import Organization, OrgKind, OrgLevel
 from app.scoping import RegionScoped
 from app.timeutil import utcnow
 
