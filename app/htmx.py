@@ -15,9 +15,12 @@ def is_fragment_request() -> bool:
     )
 
 
-def render(page_template: str, fragment_template: str | None = None, /, *, status: int = 200, **context):
-    """Render the page, or the fragment it includes when htmx asked for just that."""
+def render(page_template: str, fragment_template: str | None = None, /, **context):
+    """Render the page, or the fragment it includes when htmx asked for just that.
+
+    Every keyword is template context (a list's ``status`` filter included); a view that
+    needs another status code returns ``render(...), 422``."""
     template = fragment_template if fragment_template and is_fragment_request() else page_template
-    response = make_response(render_template(template, **context), status)
+    response = make_response(render_template(template, **context))
     response.vary.add("HX-Request")
     return response

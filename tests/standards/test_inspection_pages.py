@@ -194,3 +194,18 @@ def test_self_check_overview_and_spot_check_sample(app, client_as, world):
         assert len(drafts) == 1 and drafts[0].status == InspectionStatus.DRAFT
     response = supervisor.post("/inspections/self-checks?year=2026", data={"size": 9, "inspected_on": "2026-06-01"})
     assert response.status_code == 422 and "不能超过" in response.get_data(as_text=True)
+
+
+def test_rectification_ledger_filters_and_flags_overdue(app, client_as, world):
+    with app.app_context():
+        make_inspection(make_org(world.town_a1), results={"有经费": ItemResult.FAIL}, finalize=True)
+        make_inspection(make_org(world.town_b1), results={"有活动": ItemResult.FAIL}, finalize=True)
+        db.session.commit()
+    supervisor = client_as("supervisor")
+    html = supervisor.get("/rectifications").get_data(as_text=True)
+    assert "凤城镇体育总会" in html and "南村镇" not in html
+    assert "已逾期" in html  # due 2026-06-10, long past
+    fragment = supervisor.get("/rectifications?status=open&overdue=1", headers={"HX-Request": "true"})
+    assert fragment.status_code == 200 and "<html" not in fragment.get_data(as_text=True)
+    assert "有经费" in fragment.get_data(as_text=True)
+    assert "没有符合条件" in supervisor.get("/rectifications?status=closed").get_data(as_text=True)
