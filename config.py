@@ -1,6 +1,7 @@
 """Configuration classes, read from the environment (microblog style)."""
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -48,6 +49,12 @@ class Config:
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
     PERMANENT_SESSION_LIFETIME = 8 * 3600  # one working day
+    REMEMBER_COOKIE_DURATION = timedelta(days=14)
+    # The largest request: several phone photos at once. Bigger ones get the 413 page.
+    MAX_CONTENT_LENGTH = 100 * 1024 * 1024
+    # Printed QR codes and verification links: the address people reach the app at, e.g.
+    # https://tiyu.example.gov.cn. Unset, the address of the request that printed is used.
+    PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "").rstrip("/")
 
     WTF_CSRF_TIME_LIMIT = None  # a clerk may leave a form open all morning
     COMPRESS_MIMETYPES = [

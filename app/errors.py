@@ -1,5 +1,6 @@
 """Error pages in Chinese, as full pages or as fragments for htmx."""
 from flask import Blueprint, make_response, render_template
+from sqlalchemy.orm.exc import StaleDataError
 
 from app.extensions import db
 from app.htmx import is_fragment_request
@@ -12,6 +13,7 @@ MESSAGES = {
     403: ("无权操作", "您的账号没有执行此操作的权限。"),
     404: ("未找到", "您要找的记录不存在，或不在您的管辖范围内。"),
     405: ("不支持的操作", "该地址不支持此种请求。"),
+    409: ("记录已被他人修改", "您提交时，这条记录刚被其他人修改过。请刷新页面，核对后再操作。"),
     413: ("文件过大", "上传的文件超过了大小限制。"),
     429: ("操作过于频繁", "请稍后再试。"),
     500: ("系统出错", "服务器处理请求时出错，已记录。请稍后再试。"),
@@ -32,6 +34,13 @@ def _error_page(code: int):
 def out_of_scope(error):
     db.session.rollback()
     return _error_page(403)
+
+
+@bp.app_errorhandler(StaleDataError)
+def edited_meanwhile(error):
+    """Two people acted on one inspection or finding at once; the second is told, nothing is doubled."""
+    db.session.rollback()
+    return _error_page(409)
 
 
 @bp.app_errorhandler(500)

@@ -83,16 +83,17 @@ def in_scope(region_path: str, scope: str | None = None) -> bool:
     return scope is None or region_path.startswith(scope)
 
 
-def scoped_get_or_404(model, ident):
+def scoped_get_or_404(model, ident, *options):
     """Load by primary key through a real query, so the scope criteria always apply
-    (Session.get() could answer from the identity map without asking the database)."""
+    (Session.get() could answer from the identity map without asking the database).
+    ``options`` are loader options, e.g. to load what the page shows in the same go."""
     try:
         ident = int(ident)
     except (TypeError, ValueError):
         abort(404)
     if not 0 < ident < 2**31:  # beyond INTEGER, PostgreSQL would fail the query
         abort(404)
-    obj = db.session.execute(select(model).where(model.id == ident)).scalar_one_or_none()
+    obj = db.session.execute(select(model).where(model.id == ident).options(*options)).scalar_one_or_none()
     if obj is None:
         abort(404)
     return obj
@@ -132,13 +133,19 @@ def _refuse_out_of_scope_writes(session, flush_context, instances):
     if scope is None:
         return
     Region = _region_model()
+    region_ids = set()
     for obj in list(session.new) + list(session.dirty) + list(session.deleted):
         if isinstance(obj, Region):
             if not in_scope(obj.path or "", scope):
                 raise OutOfScope(f"region {obj.id}")
         elif isinstance(obj, RegionScoped):
-            target = session.execute(
-                select(Region.path).where(Region.id == obj.region_id), execution_options={"unscoped": True}
-            ).scalar_one_or_none()
-            if target is None or not in_scope(target, scope):
-                raise OutOfScope(f"{type(obj).__name__} {getattr(obj, 'id', None)}")
+            region_ids.add(obj.region_id)
+    if not region_ids:
+        return
+    # One query for the whole flush, however many rows it writes.
+    paths = dict(session.execute(
+        select(Region.id, Region.path).where(Region.id.in_(region_ids)), execution_options={"unscoped": True}
+    ).all())
+    for region_id in region_ids:
+        if region_id not in paths or not in_scope(paths[region_id], scope):
+            raise OutOfScope(f"region {region_id}")

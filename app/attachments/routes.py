@@ -1,4 +1,4 @@
-from flask import send_file
+from flask import abort, send_file
 from flask_login import login_required
 
 from app.attachments import bp
@@ -10,10 +10,11 @@ ONE_YEAR = 365 * 24 * 3600
 
 
 def _send(attachment: Attachment, thumb: bool):
-    path = stored_path(attachment.sha256, thumb=thumb and attachment.is_image)
+    if thumb and not attachment.is_image:
+        abort(404)
     # Content never changes under an id (files are named by hash), so browsers may keep it.
-    response = send_file(path, mimetype="image/jpeg" if thumb and attachment.is_image else attachment.content_type,
-                         download_name=attachment.filename, as_attachment=not attachment.is_image and not thumb,
+    response = send_file(stored_path(attachment.sha256, thumb=thumb), mimetype=attachment.content_type,
+                         download_name=attachment.filename, as_attachment=not attachment.is_image,
                          max_age=ONE_YEAR)
     response.headers["Cache-Control"] = f"private, max-age={ONE_YEAR}, immutable"
     return response

@@ -1,4 +1,5 @@
 """Users, their roles, and the login attempts used to throttle guessing."""
+import secrets
 from datetime import datetime
 
 from flask import current_app
@@ -24,7 +25,7 @@ class Role(LabelledEnum):
 class User(UserMixin, Audited, RegionScoped, db.Model):
     __tablename__ = "users"
     __audit_exclude__ = frozenset({"failed_logins", "locked_until", "last_login_at"})
-    __audit_masked__ = frozenset({"password_hash"})
+    __audit_masked__ = frozenset({"password_hash", "session_token"})
 
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(String(64), unique=True)
@@ -38,6 +39,9 @@ class User(UserMixin, Audited, RegionScoped, db.Model):
     locked_until: Mapped[datetime | None]
     last_login_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Part of the session's user id: a new password (or deactivation) changes it, which
+    # ends every session and remember-me cookie issued before.
+    session_token: Mapped[str] = mapped_column(String(32), default=lambda: secrets.token_hex(16))
 
     def __str__(self) -> str:
         return f"{self.display_name}（{self.username}）"
@@ -46,9 +50,16 @@ class User(UserMixin, Audited, RegionScoped, db.Model):
     def is_active(self) -> bool:
         return self.active
 
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_token}"
+
     def set_password(self, password: str) -> None:
         # scrypt (memory-hard) by default; the test configuration picks a cheaper method.
         self.password_hash = generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
+        self.end_sessions()
+
+    def end_sessions(self) -> None:
+        self.session_token = secrets.token_hex(16)
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)

@@ -1,3 +1,4 @@
+import secrets
 from urllib.parse import urlsplit
 
 from flask import flash, redirect, render_template, request, url_for
@@ -23,11 +24,17 @@ login_manager.login_message_category = "info"
 
 
 @login_manager.user_loader
-def load_user(user_id: str):
-    # Runs before the request's scope exists; an inactive account is logged out at once.
+def load_user(session_id: str):
+    """``id:token`` from the session; a stale token (password changed) or an inactive account logs out."""
+    user_id, _, token = session_id.partition(":")
+    if not user_id.isdigit():
+        return None
+    # Runs before the request's scope exists.
     with unscoped():
         user = db.session.execute(select(User).where(User.id == int(user_id))).scalar_one_or_none()
-    return user if user is not None and user.active else None
+    if user is None or not user.active or not secrets.compare_digest(user.session_token, token):
+        return None
+    return user
 
 
 def _safe_next(target: str | None) -> str:
@@ -74,6 +81,7 @@ def change_password():
         else:
             services.change_own_password(current_user, form.new_password.data)
             db.session.commit()
+            login_user(current_user._get_current_object())  # the new password ended every session, this one too
             flash("密码已修改。", "success")
             return redirect(url_for("main.index"), 303)
     status = 422 if form.is_submitted() else 200

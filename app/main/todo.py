@@ -14,7 +14,6 @@ class TodoItem:
 class TodoGroup:
     title: str
     items: list[TodoItem] = field(default_factory=list)
-    total: int = 0
     more_url: str = ""
 
     @property

@@ -269,8 +269,41 @@ def create_organization(fields: dict, *, check: bool = True, flush: bool = True)
 def update_organization(org: Organization, fields: dict) -> None:
     if problems := organization_problems({**{k: getattr(org, k) for k in ORG_FIELDS}, **fields}, org):
         raise OrgRuleError(problems)
+    old_region_id = org.region_id
     _apply(org, fields)
+    if org.region_id != old_region_id:
+        _move_records(org)
     db.session.flush()
+
+
+def _move_records(org: Organization) -> None:
+    """An organisation that moves to another region takes its records along: the scope follows
+    the region on each row, so the old township must lose them and the new one gain them."""
+    from app.attachments.models import Attachment
+    from app.standards.models import Inspection, InspectionResult, Rectification
+
+    inspections = db.session.execute(select(Inspection).where(Inspection.organization_id == org.id)).scalars().all()
+    inspection_ids = [i.id for i in inspections]
+    results = db.session.execute(
+        select(InspectionResult).where(InspectionResult.inspection_id.in_(inspection_ids))
+    ).scalars().all()
+    rectifications = db.session.execute(
+        select(Rectification).where(Rectification.organization_id == org.id)
+    ).scalars().all()
+    owners = {
+        LifecycleEvent.__tablename__: [e.id for e in org.events],
+        InspectionResult.__tablename__: [r.id for r in results],
+        Rectification.__tablename__: [r.id for r in rectifications],
+    }
+    attachments = [
+        a for owner_type, ids in owners.items() if ids
+        for a in db.session.execute(
+            select(Attachment).where(Attachment.owner_type == owner_type, Attachment.owner_id.in_(ids))
+        ).scalars()
+    ]
+    # Signed inspections stay signed: the immutability guard lets the region alone change.
+    for record in [*org.events, *inspections, *results, *rectifications, *attachments]:
+        record.region_id = org.region_id
 
 
 # ---------------------------------------------------------------- lifecycle events
@@ -354,7 +387,10 @@ def record_event(
     )
     db.session.add(event)
 
-    if kind in (EventKind.FOUNDING, EventKind.REELECTION):
+    later_term = any(e.kind in (EventKind.FOUNDING, EventKind.REELECTION) and e.event_date > event_date
+                     for e in org.events if e is not event)
+    # A founding back-filled after a re-election is history: the current term stays as it is.
+    if kind in (EventKind.FOUNDING, EventKind.REELECTION) and not later_term:
         org.term_start = event_date
         org.term_end = term_end_for(event_date, org.term_years or DEFAULT_TERM_YEARS)
         if kind == EventKind.FOUNDING and org.registered_on is None:

@@ -96,26 +96,29 @@ def latest_finalized(organization_ids: list[int]) -> dict[int, Inspection]:
     return {i.organization_id: i for i in rows}
 
 
-def _rectification_counts(region_ids: list[int], today: date) -> dict[int, tuple[int, int]]:
-    if not region_ids:
+def _rectification_counts(organization_ids: list[int], today: date) -> dict[int, tuple[int, int]]:
+    """(not yet closed, overdue) rectifications per organisation."""
+    if not organization_ids:
         return {}
     not_closed = Rectification.status != RectificationStatus.CLOSED
     rows = db.session.execute(
         select(
-            Rectification.region_id,
+            Rectification.organization_id,
             func.sum(case((not_closed, 1), else_=0)),
             func.sum(case((not_closed & (Rectification.due_on < today), 1), else_=0)),
         )
-        .where(Rectification.region_id.in_(region_ids))
-        .group_by(Rectification.region_id)
+        .where(Rectification.organization_id.in_(organization_ids))
+        .group_by(Rectification.organization_id)
     ).all()
-    return {region_id: (int(open_ or 0), int(overdue or 0)) for region_id, open_, overdue in rows}
+    return {org_id: (int(open_ or 0), int(overdue or 0)) for org_id, open_, overdue in rows}
 
 
 def township_standard() -> Standard | None:
     return db.session.execute(
-        select(Standard).where(Standard.org_kind == OrgKind.FEDERATION, Standard.org_level == OrgLevel.TOWNSHIP)
-    ).scalar_one_or_none()
+        select(Standard)
+        .where(Standard.org_kind == OrgKind.FEDERATION, Standard.org_level == OrgLevel.TOWNSHIP)
+        .order_by(Standard.id)
+    ).scalars().first()
 
 
 def _township_rows(townships: list[Region], standard: Standard, today: date, with_cells: bool) -> list[TownshipRow]:
@@ -136,12 +139,12 @@ def _township_rows(townships: list[Region], standard: Standard, today: date, wit
             federations.setdefault(org.region_id, org)  # one federation per township: the first registered
     latest = latest_finalized([o.id for o in federations.values()])
     results = _results_by_code([i.id for i in latest.values()]) if with_cells else {}
-    counts = _rectification_counts(township_ids, today)
+    counts = _rectification_counts([o.id for o in federations.values()], today)
     rows = []
     for township in townships:
         federation = federations.get(township.id)
         inspection = latest.get(federation.id) if federation else None
-        open_, overdue = counts.get(township.id, (0, 0))
+        open_, overdue = counts.get(federation.id, (0, 0)) if federation else (0, 0)
         rows.append(TownshipRow(
             township=township, federation=federation, inspection=inspection,
             cells=results.get(inspection.id, {}) if inspection else {},

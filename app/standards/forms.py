@@ -1,16 +1,15 @@
-from datetime import date
-
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, FieldList, FormField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from app.standards.models import InspectionKind
+from app.timeutil import local_today
 
 
 class NewInspectionForm(FlaskForm):
     kind = SelectField("检查类型", validators=[DataRequired("请选择检查类型。")])
-    inspected_on = DateField("检查日期", default=date.today, validators=[DataRequired("请填写检查日期（年-月-日）。")])
+    inspected_on = DateField("检查日期", default=local_today, validators=[DataRequired("请填写检查日期（年-月-日）。")])
     inspectors = StringField("检查人员", validators=[Length(max=200, message="检查人员不能超过 200 个字。")],
                              description="多人以顿号分隔，如：李建国、张伟")
 
@@ -28,19 +27,23 @@ class InspectionHeaderForm(FlaskForm):
 
 class FinalizeForm(FlaskForm):
     signed_by = StringField("签字人", validators=[DataRequired("请填写签字人姓名。"), Length(max=60)])
-    signed_on = DateField("签字日期", default=date.today, validators=[DataRequired("请填写签字日期（年-月-日）。")])
+    signed_on = DateField("签字日期", default=local_today, validators=[DataRequired("请填写签字日期（年-月-日）。")])
     due_on = DateField("整改期限", validators=[Optional()], description="不达标项目的整改完成期限，默认签字后 30 天。")
     owner = StringField("整改责任人", validators=[Length(max=100)], description="默认为被检查组织的联系人。")
 
+    def validate_due_on(self, field):
+        if field.data and self.signed_on.data and field.data < self.signed_on.data:
+            raise ValidationError("整改期限不能早于签字日期。")
+
 
 class RecheckForm(FlaskForm):
-    inspected_on = DateField("复查日期", default=date.today, validators=[DataRequired("请填写复查日期（年-月-日）。")])
+    inspected_on = DateField("复查日期", default=local_today, validators=[DataRequired("请填写复查日期（年-月-日）。")])
     inspectors = StringField("检查人员", validators=[Length(max=200)])
 
 
 class SpotCheckForm(FlaskForm):
     size = IntegerField("抽查数量", validators=[DataRequired("请填写抽查数量。"), NumberRange(1, 500, "抽查数量应在 1 到 500 之间。")])
-    inspected_on = DateField("计划检查日期", default=date.today, validators=[DataRequired("请填写日期（年-月-日）。")])
+    inspected_on = DateField("计划检查日期", default=local_today, validators=[DataRequired("请填写日期（年-月-日）。")])
     inspectors = StringField("检查人员", validators=[Length(max=200)])
 
 

@@ -111,7 +111,8 @@ class Verdict(LabelledEnum):
 
 class Inspection(Audited, RegionScoped, db.Model):
     __tablename__ = "inspections"
-    __table_args__ = (Index("ix_inspections_region_created", "region_id", "created_at", "id"),)
+    __table_args__ = (Index("ix_inspections_region_inspected", "region_id", "inspected_on", "id"),)
+    __audit_exclude__ = frozenset({"row_version"})
 
     id: Mapped[int] = mapped_column(primary_key=True)
     organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), index=True)
@@ -119,7 +120,7 @@ class Inspection(Audited, RegionScoped, db.Model):
     kind: Mapped[InspectionKind] = mapped_column(enum_type(InspectionKind, 16))
     status: Mapped[InspectionStatus] = mapped_column(enum_type(InspectionStatus, 16), default=InspectionStatus.DRAFT)
     # A re-check (复查) points at the finalized inspection it corrects or follows up.
-    recheck_of_id: Mapped[int | None] = mapped_column(ForeignKey("inspections.id"))
+    recheck_of_id: Mapped[int | None] = mapped_column(ForeignKey("inspections.id"), index=True)
     inspected_on: Mapped[date] = mapped_column(Date)
     inspectors: Mapped[str] = mapped_column(String(200), default="")
     summary: Mapped[str] = mapped_column(Text, default="")
@@ -131,6 +132,10 @@ class Inspection(Audited, RegionScoped, db.Model):
     verification_code: Mapped[str] = mapped_column(String(12), unique=True)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Optimistic locking: of two people finalizing at once, the second gets StaleDataError
+    # instead of a second set of rectifications.
+    row_version: Mapped[int] = mapped_column(default=1)
+    __mapper_args__ = {"version_id_col": row_version}
 
     organization: Mapped[Organization] = relationship()
     version: Mapped[StandardVersion] = relationship()
@@ -186,7 +191,11 @@ class Rectification(Audited, RegionScoped, db.Model):
     """整改: a failed item of a finalized inspection, followed until the county closes it (销号)."""
 
     __tablename__ = "rectifications"
-    __table_args__ = (Index("ix_rectifications_region_status_due", "region_id", "status", "due_on"),)
+    __table_args__ = (
+        Index("ix_rectifications_region_status_due", "region_id", "status", "due_on"),
+        UniqueConstraint("inspection_id", "item_id"),  # one finding per failed item
+    )
+    __audit_exclude__ = frozenset({"row_version"})
 
     id: Mapped[int] = mapped_column(primary_key=True)
     inspection_id: Mapped[int] = mapped_column(ForeignKey("inspections.id"), index=True)
@@ -205,6 +214,8 @@ class Rectification(Audited, RegionScoped, db.Model):
     closed_at: Mapped[datetime | None]
     closed_by: Mapped[str] = mapped_column(String(60), default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    row_version: Mapped[int] = mapped_column(default=1)  # optimistic locking, as on Inspection
+    __mapper_args__ = {"version_id_col": row_version}
 
     inspection: Mapped[Inspection] = relationship(back_populates="rectifications")
     item: Mapped[StandardItem] = relationship()

@@ -3,7 +3,7 @@ version, batch printing as a background job, and the verification code printed o
 import io
 import re
 
-from flask import abort, current_app, redirect, render_template, request, send_file, url_for
+from flask import current_app, redirect, render_template, request, send_file, url_for
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from sqlalchemy import select
@@ -14,7 +14,7 @@ from wtforms.validators import DataRequired, Optional, ValidationError
 from app.extensions import db
 from app.jobs import services as jobs
 from app.regions.models import Region, RegionLevel
-from app.scoping import current_scope, scoped_get_or_404
+from app.scoping import scoped_get_or_404
 from app.standards import bp, pdf
 from app.standards.models import Inspection, InspectionKind, StandardVersion
 from app.standards.services import CODE_ALPHABET
@@ -140,17 +140,11 @@ def normalize_code(text: str) -> str:
 
 
 def _lookup(code: str) -> Inspection | None:
-    """The inspection with this code in the user's scope; 404 when it exists outside the scope."""
-    inspection = db.session.execute(
+    """The inspection with this code in the user's scope. One outside it is not found either:
+    the answer must not tell a stranger that the code exists elsewhere."""
+    return db.session.execute(
         select(Inspection).where(Inspection.verification_code == code)
     ).scalar_one_or_none()
-    if inspection is None and current_scope() is not None:
-        elsewhere = db.session.execute(
-            select(Inspection.id).where(Inspection.verification_code == code), execution_options={"unscoped": True}
-        ).first()
-        if elsewhere:
-            abort(404)
-    return inspection
 
 
 def _verify(code_text: str, form: VerifyForm, not_found_status: int):
@@ -160,7 +154,7 @@ def _verify(code_text: str, form: VerifyForm, not_found_status: int):
         return render_template("standards/verify.html", form=form), not_found_status
     inspection = _lookup(code)
     if inspection is None:
-        form.code.errors = [f"没有找到核验码为 {code} 的检查记录，请核对后重新输入。"]
+        form.code.errors = [f"没有找到核验码为 {code} 的检查记录（或不在您的管辖范围内），请核对后重新输入。"]
         return render_template("standards/verify.html", form=form), not_found_status
     return redirect(url_for("standards.inspection", inspection_id=inspection.id))
 

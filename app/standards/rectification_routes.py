@@ -5,7 +5,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from app.attachments.services import ACCEPT_ATTR, attachments_for, save_uploads
+from app.attachments.services import ACCEPT_ATTR, attachments_for
 from app.extensions import db
 from app.htmx import render
 from app.organizations.models import Organization
@@ -15,7 +15,7 @@ from app.scoping import scoped_get_or_404
 from app.standards import bp, services
 from app.standards.forms import RectificationReviewForm, RectificationSubmitForm
 from app.standards.models import Rectification, RectificationStatus, StandardItem
-from app.standards.services import COUNTY_ROLES, WorkflowError
+from app.standards.services import COUNTY_ROLES, RefusedFiles, WorkflowError
 from app.timeutil import local_today
 
 OWNER = Rectification.__tablename__
@@ -74,14 +74,13 @@ def submit_rectification(rectification_id: int):
     form = RectificationSubmitForm()
     if not form.validate_on_submit():
         return _page(rect, 422, submit_form=form)
-    # Evidence first: a refused file keeps the report unsent and the typed text on the page.
-    _, errors = save_uploads(request.files.getlist("evidence"), owner=rect, region_id=rect.region_id)
-    if errors:
-        db.session.commit()  # the acceptable files are kept
-        return _page(rect, 422, submit_form=form, upload_errors=errors)
     try:
-        services.submit_rectification(rect, current_user, form.response.data)
+        services.submit_rectification(rect, current_user, form.response.data, request.files.getlist("evidence"))
+    except RefusedFiles as refused:
+        db.session.rollback()  # nothing is sent; the typed report stays on the page
+        return _page(rect, 422, submit_form=form, upload_errors=refused.errors)
     except WorkflowError as error:
+        db.session.rollback()
         form.response.errors.append(str(error))
         return _page(rect, 422, submit_form=form)
     db.session.commit()

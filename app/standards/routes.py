@@ -3,10 +3,9 @@
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, selectinload
 
-from app.attachments.models import Attachment
-from app.attachments.services import ACCEPT_ATTR, attachments_for, delete_attachment, save_uploads
+from app.attachments.services import ACCEPT_ATTR, attachments_for
 from app.extensions import db
 from app.htmx import render
 from app.organizations.models import Organization
@@ -97,13 +96,10 @@ def _inspection_page(inspection: Inspection, status: int = 200, **overrides):
 
 
 def _load_inspection(inspection_id: int) -> Inspection:
-    inspection = scoped_get_or_404(Inspection, inspection_id)
-    # Results, items and rectifications are all shown: load them in a few queries, not one per row.
-    db.session.execute(
-        select(InspectionResult).where(InspectionResult.inspection_id == inspection.id)
-        .options(joinedload(InspectionResult.item))
-    ).scalars().all()
-    return inspection
+    # Every result and its item are shown: load them with the inspection, not one query per row.
+    return scoped_get_or_404(
+        Inspection, inspection_id, selectinload(Inspection.results).joinedload(InspectionResult.item)
+    )
 
 
 @bp.route("/inspections/<int:inspection_id>")
@@ -115,7 +111,7 @@ def inspection(inspection_id: int):
 @bp.route("/inspections/<int:inspection_id>", methods=["POST"])
 @login_required
 def save_inspection(inspection_id: int):
-    """Save the header, every item's result and note, and any evidence; optionally submit."""
+    """Save the header, every item's result and note, evidence added or removed; optionally submit."""
     inspection = _load_inspection(inspection_id)
     if not services.can_edit(inspection, current_user):
         abort(403)
@@ -123,48 +119,30 @@ def save_inspection(inspection_id: int):
     if not form.validate_on_submit():
         return _inspection_page(inspection, status=422, form=form)
     try:
-        services.update_header(inspection, current_user, inspected_on=form.inspected_on.data,
-                               inspectors=form.inspectors.data or "", summary=form.summary.data or "")
-        services.record_results(inspection, current_user, submitted_results(form, inspection))
+        upload_errors = services.save_inspection(
+            inspection, current_user, inspected_on=form.inspected_on.data, inspectors=form.inspectors.data or "",
+            summary=form.summary.data or "", values=submitted_results(form, inspection),
+            uploads={r.id: request.files.getlist(f"evidence_{r.id}") for r in inspection.results},
+            remove_attachment_ids=request.form.getlist("remove_evidence", type=int),
+        )
     except WorkflowError as error:
         db.session.rollback()
         form.summary.errors.append(str(error))
         return _inspection_page(_load_inspection(inspection_id), status=422, form=form)
-    upload_errors = {}
-    for row in inspection.results:
-        _, errors = save_uploads(request.files.getlist(f"evidence_{row.id}"), owner=row, region_id=inspection.region_id)
-        if errors:
-            upload_errors[row.id] = errors
-    db.session.commit()
     if upload_errors:
-        # What was valid is saved; the refused files are named at their items.
+        db.session.commit()  # what was valid is kept; the refused files are named at their items
         return _inspection_page(inspection, status=422, form=form, upload_errors=upload_errors)
+    message = ("已保存。", "success")
     if request.form.get("action") == "submit":
         try:
             services.submit(inspection, current_user)
         except WorkflowError as error:
-            flash(f"已保存，但未能提交：{error}", "error")
+            message = (f"已保存，但未能提交：{error}", "error")
         else:
-            db.session.commit()
-            flash("检查已提交，等待县级审核定稿。" if inspection.kind == InspectionKind.SELF_CHECK else "检查已提交。", "success")
-    else:
-        flash("已保存。", "success")
-    return redirect(url_for("standards.inspection", inspection_id=inspection.id), 303)
-
-
-@bp.route("/inspections/<int:inspection_id>/evidence/<int:attachment_id>/delete", methods=["POST"])
-@login_required
-def delete_evidence(inspection_id: int, attachment_id: int):
-    inspection = _load_inspection(inspection_id)
-    attachment = scoped_get_or_404(Attachment, attachment_id)
-    result_ids = {r.id for r in inspection.results}
-    if attachment.owner_type != RESULT_OWNER or attachment.owner_id not in result_ids:
-        abort(404)
-    if not services.can_edit(inspection, current_user):
-        abort(403)
-    delete_attachment(attachment)
+            message = ("检查已提交，等待县级审核定稿。" if inspection.kind == InspectionKind.SELF_CHECK else "检查已提交。",
+                       "success")
     db.session.commit()
-    flash(f"已删除佐证材料“{attachment.filename}”。", "success")
+    flash(*message)
     return redirect(url_for("standards.inspection", inspection_id=inspection.id), 303)
 
 
@@ -228,10 +206,9 @@ def recheck(inspection_id: int):
 
 
 def _year_arg() -> int:
-    try:
-        return int(request.args.get("year", ""))
-    except ValueError:
-        return local_today().year
+    """The ``year`` asked for, within reason; this year otherwise."""
+    year = request.args.get("year", "")
+    return int(year) if year.isdigit() and 2000 <= int(year) <= 2100 else local_today().year
 
 
 @bp.route("/inspections/self-checks", methods=["GET", "POST"])
@@ -247,12 +224,10 @@ def self_checks():
             abort(403)
         if form.validate_on_submit():
             try:
-                sample = services.spot_check_sample([org for org, _ in rows], form.size.data)
-                created = [
-                    services.start_inspection(org, InspectionKind.SPOT_CHECK, user=current_user,
-                                              inspected_on=form.inspected_on.data, inspectors=form.inspectors.data or "")
-                    for org in sample
-                ]
+                created = services.start_spot_checks(
+                    [org for org, _ in rows], form.size.data, user=current_user,
+                    inspected_on=form.inspected_on.data, inspectors=form.inspectors.data or "",
+                )
             except WorkflowError as error:
                 db.session.rollback()
                 form.size.errors.append(str(error))

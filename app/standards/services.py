@@ -9,11 +9,13 @@ from collections.abc import Iterable
 from datetime import date, timedelta
 
 from sqlalchemy import event, exists, inspect, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, contains_eager
 
+from app.attachments.services import attachments_for, delete_attachment, save_uploads
 from app.auth.models import Role, User
 from app.extensions import db
-from app.organizations.models import Organization, OrgKind, OrgStatus
+from app.organizations.models import Organization, OrgKind, OrgLevel, OrgStatus
+from app.regions.models import Region
 from app.standards.models import (
     Inspection,
     InspectionKind,
@@ -181,6 +183,34 @@ def update_header(inspection: Inspection, user: User, *, inspected_on: date, ins
     db.session.flush()
 
 
+def save_inspection(
+    inspection: Inspection,
+    user: User,
+    *,
+    inspected_on: date,
+    inspectors: str,
+    summary: str,
+    values: dict[int, tuple[ItemResult | None, str]],
+    uploads: dict[int, list],
+    remove_attachment_ids: list[int],
+) -> dict[int, list[str]]:
+    """Everything the inspection page posts, in one go. Returns the refused files' errors by
+    result id: the acceptable files and all typed values are saved regardless."""
+    update_header(inspection, user, inspected_on=inspected_on, inspectors=inspectors, summary=summary)
+    record_results(inspection, user, values)
+    result_ids = [r.id for r in inspection.results]
+    for attachments in attachments_for(InspectionResult.__tablename__, result_ids).values():
+        for attachment in attachments:
+            if attachment.id in remove_attachment_ids:
+                delete_attachment(attachment)
+    upload_errors = {}
+    for row in inspection.results:
+        _, errors = save_uploads(uploads.get(row.id, []), owner=row, region_id=inspection.region_id)
+        if errors:
+            upload_errors[row.id] = errors
+    return upload_errors
+
+
 def submit(inspection: Inspection, user: User) -> None:
     _require_editable(inspection, user)
     if inspection.status != InspectionStatus.DRAFT:
@@ -246,14 +276,25 @@ def finalize(
     return rectifications
 
 
-def submit_rectification(rectification: Rectification, user: User, response: str) -> None:
-    """The township reports what it did, with evidence attached by the caller."""
+class RefusedFiles(WorkflowError):
+    """Some uploaded files were refused; ``errors`` has one sentence per file."""
+
+    def __init__(self, errors: list[str]):
+        super().__init__("；".join(errors))
+        self.errors = errors
+
+
+def submit_rectification(rectification: Rectification, user: User, response: str, files=()) -> None:
+    """The township reports what it did, with its evidence; a refused file refuses the report."""
     if not user.can_write:
         raise WorkflowError("只读账号不能提交整改。")
     if rectification.status != RectificationStatus.OPEN:
         raise WorkflowError("只有整改中的事项可以提交核验。")
     if not response.strip():
         raise WorkflowError("请说明整改情况。")
+    _, errors = save_uploads(files, owner=rectification, region_id=rectification.region_id)
+    if errors:
+        raise RefusedFiles(errors)
     rectification.response = response.strip()
     rectification.status = RectificationStatus.SUBMITTED
     rectification.submitted_at = utcnow()
@@ -288,13 +329,11 @@ def send_back(rectification: Rectification, user: User, note: str) -> None:
 
 def township_federations() -> list[Organization]:
     """Active township federations in the current scope, in region order."""
-    from app.organizations.models import OrgLevel
-    from app.regions.models import Region
-
     return list(
         db.session.execute(
             select(Organization)
-            .join(Region, Organization.region_id == Region.id)
+            .join(Organization.region)
+            .options(contains_eager(Organization.region))
             .where(
                 Organization.kind == OrgKind.FEDERATION,
                 Organization.level == OrgLevel.TOWNSHIP,
@@ -323,6 +362,15 @@ def self_check_status(year: int) -> list[tuple[Organization, Inspection | None]]
     return [(o, latest.get(o.id)) for o in organizations]
 
 
+def start_spot_checks(candidates: list[Organization], size: int, *, user: User, inspected_on: date,
+                      inspectors: str = "", seed: int | None = None) -> list[Inspection]:
+    """Draw a sample and open a draft spot check (抽查) for each organisation drawn."""
+    return [
+        start_inspection(org, InspectionKind.SPOT_CHECK, user=user, inspected_on=inspected_on, inspectors=inspectors)
+        for org in spot_check_sample(candidates, size, seed)
+    ]
+
+
 def spot_check_sample(candidates: list[Organization], size: int, seed: int | None = None) -> list[Organization]:
     """抽取部分社会组织: a uniform random sample, reproducible when a seed is given."""
     if size <= 0:
@@ -337,20 +385,31 @@ def _committed_status(inspection: Inspection) -> InspectionStatus | None:
     return history.deleted[0] if history.deleted else inspection.status
 
 
+# What may still change on a signed record: the region, when its organisation moves.
+MOVABLE = frozenset({"region_id"})
+
+
+def _changes_content(session, obj) -> bool:
+    if obj in session.new or obj in session.deleted:
+        return True
+    state = inspect(obj)
+    changed = {attr.key for attr in state.mapper.column_attrs if state.attrs[attr.key].history.has_changes()}
+    return bool(changed - MOVABLE)
+
+
 @event.listens_for(Session, "before_flush")
 def _freeze_finalized_inspections(session, flush_context, instances):
     """Backstop behind the rules above: a signed inspection never changes, whatever code path tries."""
     for obj in list(session.dirty) + list(session.deleted) + list(session.new):
-        if isinstance(obj, Inspection) and obj not in session.new:
-            if _committed_status(obj) == InspectionStatus.FINALIZED and (
-                obj in session.deleted or session.is_modified(obj, include_collections=False)
-            ):
-                raise WorkflowError("该检查已定稿签字，不能再修改；如需更正请发起复查。")
-        elif isinstance(obj, InspectionResult) and obj.inspection is not None:
-            if _committed_status(obj.inspection) == InspectionStatus.FINALIZED and (
-                obj in session.new or obj in session.deleted or session.is_modified(obj, include_collections=False)
-            ):
-                raise WorkflowError("该检查已定稿签字，不能再修改；如需更正请发起复查。")
+        if isinstance(obj, Inspection):
+            inspection = obj if obj not in session.new else None
+        elif isinstance(obj, InspectionResult):
+            inspection = obj.inspection
+        else:
+            continue
+        if inspection is not None and _committed_status(inspection) == InspectionStatus.FINALIZED \
+                and _changes_content(session, obj):
+            raise WorkflowError("该检查已定稿签字，不能再修改；如需更正请发起复查。")
 
 
 def publish_version(standard: Standard, *, note: str, items: list[dict], published_by: str) -> StandardVersion:

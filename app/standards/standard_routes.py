@@ -1,5 +1,5 @@
 """Standards as versioned data: read by everyone, changed by the administrator publishing a version."""
-from flask import flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -40,6 +40,9 @@ def standard_version(version_id: int):
 @bp.route("/standards/<int:standard_id>/publish", methods=["GET", "POST"])
 @admin_required
 def publish_standard(standard_id: int):
+    # Standards hold for every county: only an administrator of the whole tree may change them.
+    if current_user.region.parent_id is not None:
+        abort(403)
     standard = _get_standard(standard_id)
     current = standard.current_version
     if current is not None and not PublishStandardForm().is_submitted():

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-22 13:07:13.988783
+Create Date: 2026-11-22 14:03:50.725506
 
 """
 from alembic import op
@@ -33,7 +33,7 @@ def upgrade():
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('code', sa.String(length=12), nullable=False),
     sa.Column('name', sa.String(length=60), nullable=False),
-    sa.Column('level', sa.Enum('PROVINCE', 'CITY', 'COUNTY', 'TOWNSHIP', 'VILLAGE', name='regionlevel', native_enum=False, length=16), nullable=False),
+    sa.Column('level', sa.Enum('province', 'city', 'county', 'township', 'village', name='regionlevel', native_enum=False, length=16), nullable=False),
     sa.Column('parent_id', sa.Integer(), nullable=True),
     sa.Column('path', sa.String(length=255), nullable=False),
     sa.Column('active', sa.Boolean(), nullable=False),
@@ -45,11 +45,71 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_regions_parent_id'), ['parent_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_regions_path'), ['path'], unique=False)
 
+    op.create_table('standards',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('code', sa.String(length=40), nullable=False),
+    sa.Column('name', sa.String(length=60), nullable=False),
+    sa.Column('title', sa.String(length=100), nullable=False),
+    sa.Column('org_kind', sa.Enum('federation', 'association', 'elderly_association', 'club', 'community_association', name='orgkind', native_enum=False, length=32), nullable=False),
+    sa.Column('org_level', sa.Enum('city', 'county', 'township', 'village', name='orglevel', native_enum=False, length=16), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_standards')),
+    sa.UniqueConstraint('code', name=op.f('uq_standards_code'))
+    )
+    op.create_table('organizations',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('name', sa.String(length=100), nullable=False),
+    sa.Column('kind', sa.Enum('federation', 'association', 'elderly_association', 'club', 'community_association', name='orgkind', native_enum=False, length=32), nullable=False),
+    sa.Column('level', sa.Enum('city', 'county', 'township', 'village', name='orglevel', native_enum=False, length=16), nullable=False),
+    sa.Column('sport', sa.String(length=40), nullable=False),
+    sa.Column('credit_code', sa.String(length=18), nullable=True),
+    sa.Column('registered_on', sa.Date(), nullable=True),
+    sa.Column('registration_authority', sa.String(length=100), nullable=False),
+    sa.Column('supervising_unit', sa.String(length=100), nullable=False),
+    sa.Column('legal_representative', sa.String(length=40), nullable=False),
+    sa.Column('contact_person', sa.String(length=40), nullable=False),
+    sa.Column('contact_phone', sa.String(length=30), nullable=False),
+    sa.Column('address', sa.String(length=200), nullable=False),
+    sa.Column('party_branch', sa.Enum('established', 'joint', 'none', name='partybranch', native_enum=False, length=16), nullable=False),
+    sa.Column('member_count', sa.Integer(), nullable=True),
+    sa.Column('venue', sa.String(length=200), nullable=False),
+    sa.Column('funding_source', sa.String(length=200), nullable=False),
+    sa.Column('staff_count', sa.Integer(), nullable=True),
+    sa.Column('establishment_count', sa.Integer(), nullable=True),
+    sa.Column('term_years', sa.Integer(), nullable=False),
+    sa.Column('term_start', sa.Date(), nullable=True),
+    sa.Column('term_end', sa.Date(), nullable=True),
+    sa.Column('status', sa.Enum('active', 'dissolved', name='orgstatus', native_enum=False, length=16), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('updated_at', sa.DateTime(), nullable=False),
+    sa.Column('region_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['region_id'], ['regions.id'], name=op.f('fk_organizations_region_id_regions')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_organizations')),
+    sa.UniqueConstraint('credit_code', name=op.f('uq_organizations_credit_code'))
+    )
+    with op.batch_alter_table('organizations', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_organizations_region_id'), ['region_id'], unique=False)
+        batch_op.create_index('ix_organizations_region_name', ['region_id', 'name'], unique=False)
+        batch_op.create_index(batch_op.f('ix_organizations_term_end'), ['term_end'], unique=False)
+
+    op.create_table('standard_versions',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('standard_id', sa.Integer(), nullable=False),
+    sa.Column('number', sa.Integer(), nullable=False),
+    sa.Column('note', sa.String(length=200), nullable=False),
+    sa.Column('published_at', sa.DateTime(), nullable=False),
+    sa.Column('published_by', sa.String(length=64), nullable=False),
+    sa.ForeignKeyConstraint(['standard_id'], ['standards.id'], name=op.f('fk_standard_versions_standard_id_standards')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_standard_versions')),
+    sa.UniqueConstraint('standard_id', 'number', name=op.f('uq_standard_versions_standard_id'))
+    )
+    with op.batch_alter_table('standard_versions', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_standard_versions_standard_id'), ['standard_id'], unique=False)
+
     op.create_table('users',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('username', sa.String(length=64), nullable=False),
     sa.Column('display_name', sa.String(length=60), nullable=False),
-    sa.Column('role', sa.Enum('ADMIN', 'SUPERVISOR', 'CLERK', 'VIEWER', name='role', native_enum=False, length=16), nullable=False),
+    sa.Column('role', sa.Enum('admin', 'supervisor', 'clerk', 'viewer', name='role', native_enum=False, length=16), nullable=False),
     sa.Column('phone', sa.String(length=20), nullable=False),
     sa.Column('password_hash', sa.String(length=256), nullable=False),
     sa.Column('active', sa.Boolean(), nullable=False),
@@ -58,6 +118,7 @@ def upgrade():
     sa.Column('locked_until', sa.DateTime(), nullable=True),
     sa.Column('last_login_at', sa.DateTime(), nullable=True),
     sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('session_token', sa.String(length=32), nullable=False),
     sa.Column('region_id', sa.Integer(), nullable=False),
     sa.ForeignKeyConstraint(['region_id'], ['regions.id'], name=op.f('fk_users_region_id_regions')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_users')),
@@ -65,6 +126,28 @@ def upgrade():
     )
     with op.batch_alter_table('users', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_users_region_id'), ['region_id'], unique=False)
+
+    op.create_table('attachments',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('owner_type', sa.String(length=40), nullable=False),
+    sa.Column('owner_id', sa.Integer(), nullable=False),
+    sa.Column('filename', sa.String(length=200), nullable=False),
+    sa.Column('content_type', sa.String(length=100), nullable=False),
+    sa.Column('size', sa.Integer(), nullable=False),
+    sa.Column('sha256', sa.String(length=64), nullable=False),
+    sa.Column('width', sa.Integer(), nullable=True),
+    sa.Column('height', sa.Integer(), nullable=True),
+    sa.Column('uploaded_by', sa.String(length=64), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('uploaded_by_id', sa.Integer(), nullable=True),
+    sa.Column('region_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['region_id'], ['regions.id'], name=op.f('fk_attachments_region_id_regions')),
+    sa.ForeignKeyConstraint(['uploaded_by_id'], ['users.id'], name=op.f('fk_attachments_uploaded_by_id_users')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_attachments'))
+    )
+    with op.batch_alter_table('attachments', schema=None) as batch_op:
+        batch_op.create_index('ix_attachments_owner', ['owner_type', 'owner_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_attachments_region_id'), ['region_id'], unique=False)
 
     op.create_table('audit_entries',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -76,8 +159,8 @@ def upgrade():
     sa.Column('record_id', sa.String(length=64), nullable=False),
     sa.Column('record_label', sa.String(length=200), nullable=False),
     sa.Column('changes', sa.JSON(), nullable=False),
-    sa.Column('remote_addr', sa.String(length=64), nullable=True),
     sa.Column('region_id', sa.Integer(), nullable=True),
+    sa.Column('remote_addr', sa.String(length=64), nullable=True),
     sa.ForeignKeyConstraint(['region_id'], ['regions.id'], name=op.f('fk_audit_entries_region_id_regions')),
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_audit_entries_user_id_users')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_audit_entries'))
@@ -87,21 +170,211 @@ def upgrade():
         batch_op.create_index('ix_audit_entries_record', ['record_type', 'record_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_audit_entries_region_id'), ['region_id'], unique=False)
 
+    op.create_table('inspections',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('organization_id', sa.Integer(), nullable=False),
+    sa.Column('version_id', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.Enum('self_check', 'acceptance', 'spot_check', 'recheck', name='inspectionkind', native_enum=False, length=16), nullable=False),
+    sa.Column('status', sa.Enum('draft', 'submitted', 'finalized', name='inspectionstatus', native_enum=False, length=16), nullable=False),
+    sa.Column('recheck_of_id', sa.Integer(), nullable=True),
+    sa.Column('inspected_on', sa.Date(), nullable=False),
+    sa.Column('inspectors', sa.String(length=200), nullable=False),
+    sa.Column('summary', sa.Text(), nullable=False),
+    sa.Column('verdict', sa.Enum('pass', 'fail', name='verdict', native_enum=False, length=8), nullable=True),
+    sa.Column('signed_by', sa.String(length=60), nullable=False),
+    sa.Column('signed_on', sa.Date(), nullable=True),
+    sa.Column('finalized_at', sa.DateTime(), nullable=True),
+    sa.Column('verification_code', sa.String(length=12), nullable=False),
+    sa.Column('created_by_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('row_version', sa.Integer(), nullable=False),
+    sa.Column('region_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['created_by_id'], ['users.id'], name=op.f('fk_inspections_created_by_id_users')),
+    sa.ForeignKeyConstraint(['organization_id'], ['organizations.id'], name=op.f('fk_inspections_organization_id_organizations')),
+    sa.ForeignKeyConstraint(['recheck_of_id'], ['inspections.id'], name=op.f('fk_inspections_recheck_of_id_inspections')),
+    sa.ForeignKeyConstraint(['region_id'], ['regions.id'], name=op.f('fk_inspections_region_id_regions')),
+    sa.ForeignKeyConstraint(['version_id'], ['standard_versions.id'], name=op.f('fk_inspections_version_id_standard_versions')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_inspections')),
+    sa.UniqueConstraint('verification_code', name=op.f('uq_inspections_verification_code'))
+    )
+    with op.batch_alter_table('inspections', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_inspections_organization_id'), ['organization_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_inspections_recheck_of_id'), ['recheck_of_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_inspections_region_id'), ['region_id'], unique=False)
+        batch_op.create_index('ix_inspections_region_inspected', ['region_id', 'inspected_on', 'id'], unique=False)
+
+    op.create_table('jobs',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.String(length=40), nullable=False),
+    sa.Column('title', sa.String(length=200), nullable=False),
+    sa.Column('params', sa.JSON(), nullable=False),
+    sa.Column('status', sa.Enum('queued', 'running', 'done', 'failed', name='jobstatus', native_enum=False, length=16), nullable=False),
+    sa.Column('done', sa.Integer(), nullable=False),
+    sa.Column('total', sa.Integer(), nullable=False),
+    sa.Column('result_path', sa.String(length=300), nullable=False),
+    sa.Column('result_name', sa.String(length=200), nullable=False),
+    sa.Column('error', sa.Text(), nullable=False),
+    sa.Column('created_by_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('started_at', sa.DateTime(), nullable=True),
+    sa.Column('finished_at', sa.DateTime(), nullable=True),
+    sa.Column('region_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['created_by_id'], ['users.id'], name=op.f('fk_jobs_created_by_id_users')),
+    sa.ForeignKeyConstraint(['region_id'], ['regions.id'], name=op.f('fk_jobs_region_id_regions')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_jobs'))
+    )
+    with op.batch_alter_table('jobs', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_jobs_region_id'), ['region_id'], unique=False)
+        batch_op.create_index('ix_jobs_status_created', ['status', 'created_at'], unique=False)
+
+    op.create_table('lifecycle_events',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('organization_id', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.Enum('founding', 'reelection', 'change', 'annual_review', 'dissolution', name='eventkind', native_enum=False, length=16), nullable=False),
+    sa.Column('event_date', sa.Date(), nullable=False),
+    sa.Column('review_year', sa.Integer(), nullable=True),
+    sa.Column('review_result', sa.Enum('qualified', 'basically_qualified', 'unqualified', name='reviewresult', native_enum=False, length=24), nullable=True),
+    sa.Column('approval_number', sa.String(length=60), nullable=False),
+    sa.Column('approved_on', sa.Date(), nullable=True),
+    sa.Column('description', sa.Text(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('region_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['organization_id'], ['organizations.id'], name=op.f('fk_lifecycle_events_organization_id_organizations')),
+    sa.ForeignKeyConstraint(['region_id'], ['regions.id'], name=op.f('fk_lifecycle_events_region_id_regions')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_lifecycle_events'))
+    )
+    with op.batch_alter_table('lifecycle_events', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_lifecycle_events_organization_id'), ['organization_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_lifecycle_events_region_id'), ['region_id'], unique=False)
+
+    op.create_table('standard_items',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('version_id', sa.Integer(), nullable=False),
+    sa.Column('position', sa.Integer(), nullable=False),
+    sa.Column('code', sa.String(length=10), nullable=False),
+    sa.Column('title', sa.String(length=60), nullable=False),
+    sa.Column('criterion', sa.Text(), nullable=False),
+    sa.Column('evidence_hint', sa.Text(), nullable=False),
+    sa.Column('required', sa.Boolean(), nullable=False),
+    sa.ForeignKeyConstraint(['version_id'], ['standard_versions.id'], name=op.f('fk_standard_items_version_id_standard_versions')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_standard_items'))
+    )
+    with op.batch_alter_table('standard_items', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_standard_items_version_id'), ['version_id'], unique=False)
+
+    op.create_table('inspection_results',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('inspection_id', sa.Integer(), nullable=False),
+    sa.Column('item_id', sa.Integer(), nullable=False),
+    sa.Column('position', sa.Integer(), nullable=False),
+    sa.Column('result', sa.Enum('pass', 'fail', 'na', name='itemresult', native_enum=False, length=8), nullable=True),
+    sa.Column('note', sa.Text(), nullable=False),
+    sa.Column('region_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['inspection_id'], ['inspections.id'], name=op.f('fk_inspection_results_inspection_id_inspections')),
+    sa.ForeignKeyConstraint(['item_id'], ['standard_items.id'], name=op.f('fk_inspection_results_item_id_standard_items')),
+    sa.ForeignKeyConstraint(['region_id'], ['regions.id'], name=op.f('fk_inspection_results_region_id_regions')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_inspection_results')),
+    sa.UniqueConstraint('inspection_id', 'item_id', name=op.f('uq_inspection_results_inspection_id'))
+    )
+    with op.batch_alter_table('inspection_results', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_inspection_results_inspection_id'), ['inspection_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_inspection_results_region_id'), ['region_id'], unique=False)
+
+    op.create_table('rectifications',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('inspection_id', sa.Integer(), nullable=False),
+    sa.Column('item_id', sa.Integer(), nullable=False),
+    sa.Column('organization_id', sa.Integer(), nullable=False),
+    sa.Column('finding', sa.Text(), nullable=False),
+    sa.Column('owner', sa.String(length=100), nullable=False),
+    sa.Column('due_on', sa.Date(), nullable=False),
+    sa.Column('status', sa.Enum('open', 'submitted', 'closed', name='rectificationstatus', native_enum=False, length=16), nullable=False),
+    sa.Column('response', sa.Text(), nullable=False),
+    sa.Column('review_note', sa.Text(), nullable=False),
+    sa.Column('times_returned', sa.Integer(), nullable=False),
+    sa.Column('submitted_at', sa.DateTime(), nullable=True),
+    sa.Column('closed_at', sa.DateTime(), nullable=True),
+    sa.Column('closed_by', sa.String(length=60), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('row_version', sa.Integer(), nullable=False),
+    sa.Column('region_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['inspection_id'], ['inspections.id'], name=op.f('fk_rectifications_inspection_id_inspections')),
+    sa.ForeignKeyConstraint(['item_id'], ['standard_items.id'], name=op.f('fk_rectifications_item_id_standard_items')),
+    sa.ForeignKeyConstraint(['organization_id'], ['organizations.id'], name=op.f('fk_rectifications_organization_id_organizations')),
+    sa.ForeignKeyConstraint(['region_id'], ['regions.id'], name=op.f('fk_rectifications_region_id_regions')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_rectifications')),
+    sa.UniqueConstraint('inspection_id', 'item_id', name=op.f('uq_rectifications_inspection_id'))
+    )
+    with op.batch_alter_table('rectifications', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_rectifications_inspection_id'), ['inspection_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_rectifications_organization_id'), ['organization_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_rectifications_region_id'), ['region_id'], unique=False)
+        batch_op.create_index('ix_rectifications_region_status_due', ['region_id', 'status', 'due_on'], unique=False)
+
     # ### end Alembic commands ###
 
 
 def downgrade():
     # ### commands auto generated by Alembic - please adjust! ###
+    with op.batch_alter_table('rectifications', schema=None) as batch_op:
+        batch_op.drop_index('ix_rectifications_region_status_due')
+        batch_op.drop_index(batch_op.f('ix_rectifications_region_id'))
+        batch_op.drop_index(batch_op.f('ix_rectifications_organization_id'))
+        batch_op.drop_index(batch_op.f('ix_rectifications_inspection_id'))
+
+    op.drop_table('rectifications')
+    with op.batch_alter_table('inspection_results', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_inspection_results_region_id'))
+        batch_op.drop_index(batch_op.f('ix_inspection_results_inspection_id'))
+
+    op.drop_table('inspection_results')
+    with op.batch_alter_table('standard_items', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_standard_items_version_id'))
+
+    op.drop_table('standard_items')
+    with op.batch_alter_table('lifecycle_events', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_lifecycle_events_region_id'))
+        batch_op.drop_index(batch_op.f('ix_lifecycle_events_organization_id'))
+
+    op.drop_table('lifecycle_events')
+    with op.batch_alter_table('jobs', schema=None) as batch_op:
+        batch_op.drop_index('ix_jobs_status_created')
+        batch_op.drop_index(batch_op.f('ix_jobs_region_id'))
+
+    op.drop_table('jobs')
+    with op.batch_alter_table('inspections', schema=None) as batch_op:
+        batch_op.drop_index('ix_inspections_region_inspected')
+        batch_op.drop_index(batch_op.f('ix_inspections_region_id'))
+        batch_op.drop_index(batch_op.f('ix_inspections_recheck_of_id'))
+        batch_op.drop_index(batch_op.f('ix_inspections_organization_id'))
+
+    op.drop_table('inspections')
     with op.batch_alter_table('audit_entries', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_audit_entries_region_id'))
         batch_op.drop_index('ix_audit_entries_record')
         batch_op.drop_index(batch_op.f('ix_audit_entries_created_at'))
 
     op.drop_table('audit_entries')
+    with op.batch_alter_table('attachments', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_attachments_region_id'))
+        batch_op.drop_index('ix_attachments_owner')
+
+    op.drop_table('attachments')
     with op.batch_alter_table('users', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_users_region_id'))
 
     op.drop_table('users')
+    with op.batch_alter_table('standard_versions', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_standard_versions_standard_id'))
+
+    op.drop_table('standard_versions')
+    with op.batch_alter_table('organizations', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_organizations_term_end'))
+        batch_op.drop_index('ix_organizations_region_name')
+        batch_op.drop_index(batch_op.f('ix_organizations_region_id'))
+
+    op.drop_table('organizations')
+    op.drop_table('standards')
     with op.batch_alter_table('regions', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_regions_path'))
         batch_op.drop_index(batch_op.f('ix_regions_parent_id'))

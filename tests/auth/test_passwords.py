@@ -33,3 +33,17 @@ def test_admin_reset_forces_a_change_at_next_login(app, admin_client, client, wo
                                            "confirm": "Mine-2026x"})
     assert client.get("/").status_code == 200
     assert get_user(app, "clerk").must_change_password is False
+
+
+def test_a_password_reset_ends_the_sessions_already_open(app, admin_client, client_as, world):
+    stolen = client_as("clerk")
+    assert stolen.get("/").status_code == 200
+    admin_client.post(f"/users/{world.users['clerk']}/password", data={"password": "Temp-2026x"})
+    assert stolen.get("/").status_code == 302  # back to the login page
+
+
+def test_changing_the_own_password_keeps_this_session(client_as, world):
+    clerk = client_as("clerk")
+    clerk.post("/account/password", data={"current_password": PASSWORD, "new_password": "Better-2027",
+                                          "confirm": "Better-2027"})
+    assert clerk.get("/").status_code == 200

@@ -285,3 +285,25 @@ def test_review_history_lists_each_year_since_registration(app, ctx):
     assert [year for year, _ in history] == [2025, 2024, 2023, 2022]
     assert dict(history)[2023].state == ReviewState.DONE
     assert dict(history)[2022].state == ReviewState.OVERDUE
+
+
+def test_backfilled_founding_keeps_the_current_term(app, ctx):
+    org = org_in_db(make_org(app, ctx.town_a1))
+    record_event(org, EventKind.REELECTION, date(2024, 3, 1), today=TODAY)
+    record_event(org, EventKind.FOUNDING, date(2015, 3, 1), today=TODAY)
+    assert org.term_start == date(2024, 3, 1) and org.term_end == date(2029, 3, 1)
+
+
+def test_moving_an_organisation_takes_its_records_along(app, ctx):
+    from app.organizations.models import LifecycleEvent
+    from app.standards.models import Inspection, InspectionResult, Rectification
+    from app.standards.models import ItemResult as R
+    from tests.factories import make_inspection
+
+    org = org_in_db(make_org(app, ctx.town_a1, name="凤城镇体育总会"))
+    inspection = make_inspection(org, results={"有经费": R.FAIL}, finalize=True)
+    record_event(org, EventKind.CHANGE, date(2026, 3, 30), approved_on=date(2026, 3, 20), today=TODAY)
+    services.update_organization(org, {"region_id": ctx.town_a2.id})
+    for model in (Inspection, InspectionResult, Rectification, LifecycleEvent):
+        assert {row.region_id for row in db.session.execute(select(model)).scalars()} == {ctx.town_a2.id}
+    assert inspection.status.value == "finalized" and inspection.verdict.value == "fail"

@@ -68,11 +68,14 @@ def test_unknown_scanned_code_is_404_with_the_form(supervisor_client, world):
 
 
 @pytest.mark.parametrize("username", ["clerk_b", "clerk_a2", "supervisor_b"])
-def test_code_of_another_region_is_404(client_as, code_and_id, username):
+def test_code_of_another_region_answers_like_an_unknown_one(client_as, code_and_id, username):
     code, _ = code_and_id
     client = client_as(username)
     assert client.get(f"/v/{code}").status_code == 404
-    assert client.get("/verify", query_string={"code": code}).status_code == 404
+    elsewhere = client.get("/verify", query_string={"code": code})
+    unknown = client.get("/verify", query_string={"code": "ABCDEFGH"})
+    assert elsewhere.status_code == unknown.status_code == 422
+    assert "没有找到核验码" in elsewhere.get_data(as_text=True)
 
 
 def test_printed_qr_encodes_the_verify_url(app, code_and_id):
@@ -93,3 +96,15 @@ def test_sheet_carries_the_qr_of_its_verify_url(app, code_and_id):
         set_scope(None)
         html = pdf.sheet_html(db.session.get(Inspection, inspection_id))
         assert str(pdf.qr_svg(f"https://tiyu.example.cn/v/{code}")) in html
+
+
+def test_public_base_url_goes_on_the_paper(app, code_and_id):
+    from app.standards.pdf import verify_url
+
+    code, _ = code_and_id
+    app.config["PUBLIC_BASE_URL"] = "https://tiyu.jc.gov.cn"
+    try:
+        with app.test_request_context(base_url="http://127.0.0.1:5000/"):
+            assert verify_url(code) == f"https://tiyu.jc.gov.cn/v/{code}"
+    finally:
+        app.config["PUBLIC_BASE_URL"] = ""

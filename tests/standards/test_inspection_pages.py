@@ -209,3 +209,57 @@ def test_rectification_ledger_filters_and_flags_overdue(app, client_as, world):
     assert fragment.status_code == 200 and "<html" not in fragment.get_data(as_text=True)
     assert "有经费" in fragment.get_data(as_text=True)
     assert "没有符合条件" in supervisor.get("/rectifications?status=closed").get_data(as_text=True)
+
+
+def test_evidence_is_removed_by_saving_the_page_without_losing_what_was_typed(app, client_as, org_id):
+    supervisor = client_as("supervisor")
+    response = supervisor.post(f"/organizations/{org_id}/inspections/new",
+                               data={"kind": "acceptance", "inspected_on": "2026-05-10"})
+    inspection_id = int(response.headers["Location"].rsplit("/", 1)[1])
+    inspection = _inspection(app, inspection_id)
+    venue = inspection.results[0]
+    data = _answers(inspection)
+    data[f"evidence_{venue.id}"] = (io.BytesIO(jpeg_bytes(400, 300)), "site.jpg")
+    supervisor.post(f"/inspections/{inspection_id}", data=data, content_type="multipart/form-data")
+    with app.app_context():
+        photo_id = db.session.execute(select(Attachment.id)).scalar_one()
+    assert 'name="remove_evidence"' in supervisor.get(f"/inspections/{inspection_id}").get_data(as_text=True)
+    data = _answers(inspection)
+    data[f"note_{venue.id}"] = "改为现场无牌子"
+    data["remove_evidence"] = str(photo_id)
+    assert supervisor.post(f"/inspections/{inspection_id}", data=data).status_code == 303
+    with app.app_context():
+        assert db.session.execute(select(Attachment)).first() is None
+        assert db.session.get(InspectionResult, venue.id).note == "改为现场无牌子"
+
+
+def test_rectification_report_with_a_bad_file_is_not_sent_and_keeps_the_text(app, client_as, world):
+    with app.app_context():
+        rect = make_inspection(make_org(world.town_a1), results={"有经费": ItemResult.FAIL}, finalize=True).rectifications[0]
+        db.session.commit()
+        rect_id = rect.id
+    clerk = client_as("clerk")
+    response = clerk.post(f"/rectifications/{rect_id}/submit", content_type="multipart/form-data", data={
+        "response": "已落实经费", "evidence": (io.BytesIO(b"plain text"), "预算.pdf")})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422 and "不是支持的类型" in html and "已落实经费" in html
+    with app.app_context():
+        assert db.session.get(Rectification, rect_id).status == RectificationStatus.OPEN
+        assert db.session.execute(select(Attachment)).first() is None
+
+
+def test_no_evidence_is_attached_to_a_closed_rectification(app, client_as, world):
+    from app.standards import services
+    from tests.factories import user
+
+    with app.app_context():
+        rect = make_inspection(make_org(world.town_a1), results={"有经费": ItemResult.FAIL}, finalize=True).rectifications[0]
+        services.submit_rectification(rect, user("clerk"), "done")
+        services.close_rectification(rect, user("supervisor"))
+        db.session.commit()
+        rect_id = rect.id
+    response = client_as("clerk").post(f"/rectifications/{rect_id}/submit", content_type="multipart/form-data", data={
+        "response": "再补充", "evidence": (io.BytesIO(jpeg_bytes(100, 100)), "x.jpg")})
+    assert response.status_code == 422
+    with app.app_context():
+        assert db.session.execute(select(Attachment)).first() is None

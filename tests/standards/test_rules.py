@@ -157,3 +157,23 @@ def test_publishing_a_version_keeps_old_inspections(app, world):
         assert len(inspection.version.items) == 4 and inspection.version.number == 1
         with pytest.raises(WorkflowError, match="编号不能重复"):
             services.publish_version(standard, note="x", items=items + [items[0]], published_by="admin")
+
+
+def test_concurrent_changes_are_refused_not_doubled(app, world):
+    from sqlalchemy.orm import Session
+    from sqlalchemy.orm.exc import StaleDataError
+
+    from app.standards.models import Inspection, Rectification
+
+    with app.app_context():
+        inspection = make_inspection(make_org(world.town_a1), results={"有经费": F})
+        db.session.commit()
+        # Someone else finalizes the same inspection meanwhile.
+        with Session(db.engine) as other:
+            theirs = other.get(Inspection, inspection.id)
+            theirs.inspectors = "另一位督导员"
+            other.commit()
+        with pytest.raises(StaleDataError):
+            services.finalize(inspection, user("supervisor"), signed_by="李建国", signed_on=date(2026, 5, 11))
+        db.session.rollback()
+        assert db.session.execute(db.select(Rectification)).first() is None

@@ -1,14 +1,14 @@
 """default standards: 四有, 五有 and a 六有 sample
 
-Revision ID: 0003
-Revises: 0002
+Revision ID: 0002
+Revises: 0001
 """
 from alembic import op
 
 from app.standards.defaults import insert_default_standards
 
-revision = "0003"
-down_revision = "0002"
+revision = "0002"
+down_revision = "0001"
 branch_labels = None
 depends_on = None
 

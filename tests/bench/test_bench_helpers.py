@@ -1,0 +1,85 @@
+"""The benchmark harness's pure helpers: percentiles, HTML parsing, sizes, the planned world, targets."""
+import gzip
+from email.message import Message
+
+import pytest
+
+from app.regions.models import CODE_LENGTH, RegionLevel
+from bench.client import Response, parse_page
+from bench.measure import percentile
+from bench.pages import PAGES
+from bench.report import checks
+from bench.world import build_world
+
+
+def test_percentile_interpolates_between_ranks():
+    assert percentile([4.0, 1.0, 3.0, 2.0], 50) == 2.5
+    assert percentile([float(v) for v in range(1, 201)], 95) == pytest.approx(190.05)
+    assert percentile([7.0], 95) == 7.0
+    with pytest.raises(ValueError):
+        percentile([], 50)
+
+
+def test_parse_page_finds_csrf_token_and_assets():
+    html = """<html><head>
+      <link rel="icon" href="/favicon.ico"><link rel="stylesheet" href="/static/css/app.1a2b.css">
+      <script src="/static/js/htmx-2.0.11.min.3c4d.js" defer></script><script>inline()</script>
+    </head><body><form><input type="hidden" value="tok-123" name="csrf_token"></form></body></html>"""
+    page = parse_page(html)
+    assert page.csrf_token == "tok-123"
+    assert page.assets == ["/static/css/app.1a2b.css", "/static/js/htmx-2.0.11.min.3c4d.js"]
+
+
+def _response(body: bytes, gzipped: bool) -> Response:
+    headers = Message()
+    if gzipped:
+        headers["Content-Encoding"] = "gzip"
+    return Response(200, headers, gzip.compress(body) if gzipped else body, 0.001)
+
+
+def test_sizes_are_taken_as_served_or_gzipped_by_us():
+    body = "行政区划".encode() * 200
+    served = _response(body, gzipped=True)
+    assert served.body == body and served.gzip_bytes == len(served.raw)
+    plain = _response(body, gzipped=False)
+    assert plain.body == body and plain.gzip_bytes == len(gzip.compress(body, 9))
+
+
+def test_world_codes_and_paths_follow_the_parent():
+    world = build_world()
+    by_id = {r["id"]: r for r in world.regions}
+    for region in world.regions:
+        assert len(region["code"]) == CODE_LENGTH[region["level"]]
+        parent = by_id.get(region["parent_id"])
+        if parent is None:
+            assert region["path"] == f"/{region['code']}/"
+            continue
+        assert region["path"] == f"{parent['path']}{region['code']}/"
+        if region["level"] in (RegionLevel.TOWNSHIP, RegionLevel.VILLAGE):
+            assert region["code"].startswith(parent["code"])
+    townships = [r for r in world.regions if r["level"] == RegionLevel.TOWNSHIP]
+    assert 1_800 <= len(townships) <= 2_200
+    assert len({r["code"] for r in world.regions}) == len(world.regions)
+    assert set(world.landmarks["users"]) == {"admin", "supervisor", "clerk", "viewer"}
+
+
+def test_targets_skip_the_bare_references():
+    result = {
+        "pages": [
+            {"name": "home", "ratio_to_bare": 1.2, "gzip_bytes": 2_000},
+            {"name": "audit", "ratio_to_bare": 3.0, "gzip_bytes": 20_000},
+            {"name": "bare", "ratio_to_bare": 1.0, "gzip_bytes": 90_000},
+        ],
+        "first_visit_gzip_bytes": 50_000,
+    }
+    specs = [{"name": "home"}, {"name": "audit"}, {"name": "bare", "server": "bare"}]
+    met = {target: ok for target, ok, _ in checks(result, specs)}
+    assert len(met) == 5 and not any(target.startswith("bare") for target in met)
+    assert met["home: p95 ≤ 1.5 × bare"] and not met["audit: p95 ≤ 1.5 × bare"]
+    assert not met["audit: ≤ 15 KB gzipped"] and not met["first visit ≤ 40 KB gzipped"]
+
+
+def test_every_page_names_a_reference_or_a_user():
+    assert any(page["name"] == "bare" for page in PAGES)
+    for page in PAGES:
+        assert page.get("server") == "bare" or page["user"] in {"admin", "supervisor", "clerk", "viewer"}

@@ -1,0 +1,66 @@
+"""达标覆盖: the board's cells, counts and rates, its scope, and the Excel export."""
+import io
+from datetime import date
+
+from openpyxl import load_workbook
+
+from app.extensions import db
+from app.organizations.models import OrgKind
+from app.regions.models import Region
+from app.reports import services
+from app.standards.models import InspectionKind, ItemResult
+from tests.factories import make_inspection, make_org
+
+
+def _world_with_checks(app, world):
+    with app.app_context():
+        a1 = make_org(world.town_a1)
+        make_inspection(a1, inspected_on=date(2026, 3, 1), finalize=True, results={"有经费": ItemResult.FAIL})
+        make_inspection(a1, InspectionKind.SPOT_CHECK, inspected_on=date(2026, 6, 1), finalize=True)  # the latest decides
+        a2 = make_org(world.town_a2)
+        make_inspection(a2, inspected_on=date(2026, 4, 1), finalize=True, results={"有活动": ItemResult.FAIL})
+        make_inspection(a2, inspected_on=date(2026, 7, 1))  # a draft does not count
+        club = make_org(world.town_a2, name="北留镇篮球俱乐部", kind=OrgKind.CLUB)
+        assert club.id  # a club is not on the 四有 board
+        make_org(world.town_b1)
+        db.session.commit()
+
+
+def test_county_board(app, world):
+    _world_with_checks(app, world)
+    with app.app_context():
+        county = db.session.get(Region, world.county_a.id)
+        board = services.county_board(county, services.township_standard(), date(2026, 11, 22))
+        rows = {r.township.name: r for r in board.rows}
+        assert [i.title for i in board.items] == ["有场地", "有经费", "有人员", "有活动"]
+        assert rows["凤城镇"].state == "达标" and rows["凤城镇"].cells["2"] == ItemResult.PASS
+        assert rows["北留镇"].state == "不达标" and rows["北留镇"].cells["4"] == ItemResult.FAIL
+        assert (board.townships, board.registered, board.checked, board.passed) == (2, 2, 2, 1)
+        assert board.rate == 0.5
+        # 凤城镇's old finding is still open (nobody closed it), 北留镇 has one: both overdue by November.
+        assert (rows["凤城镇"].open_rectifications, rows["北留镇"].overdue_rectifications) == (1, 1)
+        assert board.overdue_rectifications == 2
+
+
+def test_city_summary_and_scope(app, world, client_as):
+    _world_with_checks(app, world)
+    viewer = client_as("viewer").get("/coverage").get_data(as_text=True)
+    assert "阳城县" in viewer and "泽州县" in viewer and "50%" in viewer
+    supervisor_b = client_as("supervisor_b").get("/coverage").get_data(as_text=True)
+    assert "南村镇" in supervisor_b and "凤城镇" not in supervisor_b and "未检查" in supervisor_b
+    clerk = client_as("clerk").get("/coverage").get_data(as_text=True)
+    assert "凤城镇" in clerk and "北留镇" not in clerk
+    assert client_as("supervisor").get(f"/coverage?region={world.county_b.id}").status_code == 404
+
+
+def test_excel_export(app, world, client_as):
+    _world_with_checks(app, world)
+    response = client_as("supervisor").get("/coverage.xlsx")
+    assert response.status_code == 200
+    sheet = load_workbook(io.BytesIO(response.data)).active
+    values = list(sheet.iter_rows(values_only=True))
+    assert "1 个乡镇体育总会达标，共 2 个乡镇" in values[1][0]
+    assert values[2][:4] == ("乡镇（街道）", "体育总会", "最近检查", "有场地")
+    assert values[4][0] == "北留镇" and values[4][-3] == "不达标"
+    summary = load_workbook(io.BytesIO(client_as("viewer").get("/coverage.xlsx").data)).active
+    assert [row[0] for row in summary.iter_rows(min_row=3, values_only=True)] == ["阳城县", "泽州县"]
