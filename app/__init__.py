@@ -6,6 +6,7 @@ from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app.assets import init_assets
+from app.audit.labels import readable_changes
 from app.extensions import compress, csrf, db, login_manager, migrate
 from app.scoping import scope_for, set_scope
 from app.timeutil import format_local
@@ -51,6 +52,7 @@ def create_app(config_class=Config) -> Flask:
     _register_blueprints(app)
     _register_request_hooks(app)
     app.jinja_env.filters["local_dt"] = format_local
+    app.jinja_env.globals["audit_changes"] = readable_changes
     # Smaller pages for slow links: no blank lines where block tags stood.
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

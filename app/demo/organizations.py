@@ -50,7 +50,7 @@ def _organization(rng, region, name, kind, level, serial, term_start, **extra) -
         LifecycleEvent(kind=EventKind.ANNUAL_REVIEW, event_date=date(year + 1, 5, 20), review_year=year,
                        review_result=rng.choice([ReviewResult.QUALIFIED] * 4 + [ReviewResult.BASICALLY_QUALIFIED]),
                        region_id=region.id)
-        for year in range(max(term_start.year, 2023), 2026)
+        for year in range(term_start.year, 2026)
     ]
     return org
 

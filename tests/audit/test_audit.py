@@ -76,3 +76,10 @@ def test_admin_list_filters_and_is_scoped(app, admin_client, client_as, world):
 def test_date_filter(admin_client, world):
     html = admin_client.get("/audit?start=2000-01-01&end=2000-01-02").get_data(as_text=True)
     assert "没有符合条件的记录" in html
+
+
+def test_history_reads_in_chinese(app, admin_client, world):
+    html = admin_client.get(f"/users/{world.users['clerk']}").get_data(as_text=True)
+    history = html.split("修改记录")[1]
+    assert "角色：乡镇文体干事" in history and "密码：******" in history
+    assert "session_token" not in history and "role" not in history

@@ -225,7 +225,7 @@ def test_edit_records_history(app, clerk_client, world, orgs):
     assert response.status_code == 303
     html = clerk_client.get(f"/organizations/{orgs['a1']}").get_data(as_text=True)
     assert "13800138000" in html and "0356-4220000" not in html.split("修改记录")[0]
-    assert "contact_phone" in html.split("修改记录")[1]
+    assert "联系电话：（空） → 13800138000" in html.split("修改记录")[1]
 
 
 def test_edit_form_shows_current_values(clerk_client, orgs):

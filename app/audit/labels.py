@@ -1,0 +1,65 @@
+"""How the audit log reads to a clerk: Chinese names for fields, and enum values as their labels."""
+import enum
+
+from app.extensions import db
+
+# Field names are shared across the domain models, so one table serves them all.
+FIELD_LABELS = {
+    "active": "启用", "address": "地址", "approval_number": "批准文号", "approved_on": "审查同意日期",
+    "closed_at": "销号时间", "closed_by": "销号人", "code": "代码", "contact_person": "联系人",
+    "contact_phone": "联系电话", "content_type": "文件类型", "credit_code": "统一社会信用代码",
+    "criterion": "检查标准", "description": "说明", "display_name": "姓名", "due_on": "整改期限",
+    "establishment_count": "编制数", "event_date": "日期", "evidence_hint": "佐证材料", "filename": "文件名",
+    "finalized_at": "定稿时间", "finding": "存在问题", "funding_source": "经费来源", "inspected_on": "检查日期",
+    "inspectors": "检查人员", "kind": "类型", "legal_representative": "法定代表人", "level": "级别",
+    "member_count": "会员数", "must_change_password": "须修改密码", "name": "名称", "note": "说明",
+    "number": "版本号", "owner": "整改责任人", "party_branch": "党组织", "password_hash": "密码",
+    "phone": "电话", "published_by": "发布人", "registered_on": "登记日期", "registration_authority": "登记管理机关",
+    "required": "必备项", "response": "整改情况", "result": "结果", "review_note": "核验意见",
+    "review_result": "年审结论", "review_year": "年审年度", "role": "角色", "signed_by": "签字人",
+    "signed_on": "签字日期", "size": "大小", "sport": "运动项目", "staff_count": "工作人员数",
+    "status": "状态", "submitted_at": "提交时间", "summary": "总体情况", "supervising_unit": "业务主管单位",
+    "term_end": "任期结束", "term_start": "任期开始", "term_years": "任期年限", "times_returned": "退回次数",
+    "title": "项目", "username": "用户名", "venue": "活动场地", "verdict": "结论",
+    "verification_code": "核验码", "region_id": "所属区划", "parent_id": "上级区划",
+}
+# Bookkeeping that says nothing to a reader of a new record's entry.
+HIDDEN = {"id", "created_at", "updated_at", "row_version", "path", "session_token", "sha256", "position"}
+
+
+def _enum_classes(record_type: str) -> dict[str, type[enum.Enum]]:
+    for mapper in db.Model.registry.mappers:
+        if mapper.local_table is not None and mapper.local_table.name == record_type:
+            return {
+                column.key: column.type.enum_class
+                for column in mapper.columns
+                if getattr(column.type, "enum_class", None) is not None
+            }
+    return {}
+
+
+def _display(value, enum_class) -> str:
+    if value is None or value == "":
+        return "（空）"
+    if enum_class is not None:
+        try:
+            return getattr(enum_class(value), "label", str(value))
+        except ValueError:
+            return str(value)
+    if value is True:
+        return "是"
+    if value is False:
+        return "否"
+    return str(value)
+
+
+def readable_changes(entry) -> list[tuple[str, str, str]]:
+    """(field label, old, new) for each change an entry records, in Chinese where we can."""
+    enums = _enum_classes(entry.record_type)
+    rows = []
+    for field, (old, new) in entry.changes.items():
+        if field in HIDDEN:
+            continue
+        enum_class = enums.get(field)
+        rows.append((FIELD_LABELS.get(field, field), _display(old, enum_class), _display(new, enum_class)))
+    return rows
