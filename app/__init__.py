@@ -106,6 +106,14 @@ def _register_request_hooks(app: Flask) -> None:
         return None
 
     @app.after_request
+    def keep_address_of_refused_forms(response):
+        # A boosted form that is refused (422, 403 …) re-renders its page; the address bar must
+        # keep the page's address, not the form's POST-only action, or a reload answers 405.
+        if request.method == "POST" and response.status_code >= 400 and request.headers.get("HX-Request"):
+            response.headers["HX-Push-Url"] = "false"
+        return response
+
+    @app.after_request
     def security_headers(response):
         for name, value in SECURITY_HEADERS.items():
             response.headers.setdefault(name, value)

@@ -30,6 +30,9 @@ class FinalizeForm(FlaskForm):
     signed_on = DateField("签字日期", default=local_today, validators=[DataRequired("请填写签字日期（年-月-日）。")])
     due_on = DateField("整改期限", validators=[Optional()], description="不达标项目的整改完成期限，默认签字后 30 天。")
     owner = StringField("整改责任人", validators=[Length(max=100)], description="默认为被检查组织的联系人。")
+    # A deliberate tick stands in for a confirmation dialog, and works without JavaScript too.
+    confirm = BooleanField("我已核对全部检查结果，确认定稿；定稿后不能再修改",
+                           validators=[DataRequired("请勾选确认后再定稿签字。")])
 
     def validate_due_on(self, field):
         if field.data and self.signed_on.data and field.data < self.signed_on.data:

@@ -108,16 +108,19 @@ def inspection(inspection_id: int):
     return _inspection_page(_load_inspection(inspection_id))
 
 
-@bp.route("/inspections/<int:inspection_id>", methods=["POST"])
-@login_required
-def save_inspection(inspection_id: int):
-    """Save the header, every item's result and note, evidence added or removed; optionally submit."""
-    inspection = _load_inspection(inspection_id)
-    if not services.can_edit(inspection, current_user):
-        abort(403)
-    form = results_form(inspection)
+class _Refused(Exception):
+    """The posted page could not be saved as it is; ``response`` re-renders it with the errors."""
+
+    def __init__(self, response):
+        self.response = response
+
+
+def _save_posted_results(inspection: Inspection, form) -> None:
+    """Save everything the inspection page posted; raise _Refused with the page to show otherwise.
+
+    The page is one form: 保存, 保存并提交 and 定稿签字 all post every result typed on it."""
     if not form.validate_on_submit():
-        return _inspection_page(inspection, status=422, form=form)
+        raise _Refused(_inspection_page(inspection, status=422, form=form))
     try:
         upload_errors = services.save_inspection(
             inspection, current_user, inspected_on=form.inspected_on.data, inspectors=form.inspectors.data or "",
@@ -128,10 +131,23 @@ def save_inspection(inspection_id: int):
     except WorkflowError as error:
         db.session.rollback()
         form.summary.errors.append(str(error))
-        return _inspection_page(_load_inspection(inspection_id), status=422, form=form)
+        raise _Refused(_inspection_page(_load_inspection(inspection.id), status=422, form=form)) from error
     if upload_errors:
         db.session.commit()  # what was valid is kept; the refused files are named at their items
-        return _inspection_page(inspection, status=422, form=form, upload_errors=upload_errors)
+        raise _Refused(_inspection_page(inspection, status=422, form=form, upload_errors=upload_errors))
+
+
+@bp.route("/inspections/<int:inspection_id>", methods=["POST"])
+@login_required
+def save_inspection(inspection_id: int):
+    """Save the header, every item's result and note, evidence added or removed; optionally submit."""
+    inspection = _load_inspection(inspection_id)
+    if not services.can_edit(inspection, current_user):
+        abort(403)
+    try:
+        _save_posted_results(inspection, results_form(inspection))
+    except _Refused as refused:
+        return refused.response
     message = ("已保存。", "success")
     if request.form.get("action") == "submit":
         try:
@@ -163,18 +179,28 @@ def return_inspection(inspection_id: int):
 @bp.route("/inspections/<int:inspection_id>/finalize", methods=["POST"])
 @roles_required(*COUNTY_ROLES)
 def finalize_inspection(inspection_id: int):
+    """定稿签字, after saving whatever the page's results say, so a choice not yet saved is not lost."""
     inspection = _load_inspection(inspection_id)
     form = FinalizeForm()
+    results = None
+    if request.form.get("with_results") and services.can_edit(inspection, current_user):
+        results = results_form(inspection)
+        try:
+            _save_posted_results(inspection, results)
+        except _Refused as refused:
+            return refused.response
     if not form.validate_on_submit():
-        return _finalize_failed(inspection, form)
+        db.session.commit()  # the results just saved stay saved
+        return _finalize_failed(inspection, form, results)
     try:
         rectifications = services.finalize(
             inspection, current_user, signed_by=form.signed_by.data, signed_on=form.signed_on.data,
             due_on=form.due_on.data, owner=form.owner.data or "",
         )
     except WorkflowError as error:
+        db.session.commit()
         form.signed_by.errors.append(str(error))
-        return _finalize_failed(inspection, form)
+        return _finalize_failed(inspection, form, results)
     db.session.commit()
     message = f"已定稿签字，结论：{inspection.verdict.label}。"
     if rectifications:
@@ -183,8 +209,9 @@ def finalize_inspection(inspection_id: int):
     return redirect(url_for("standards.inspection", inspection_id=inspection.id), 303)
 
 
-def _finalize_failed(inspection: Inspection, form: FinalizeForm):
-    return _inspection_page(inspection, status=422, finalize_form=form)
+def _finalize_failed(inspection: Inspection, form: FinalizeForm, results=None):
+    extra = {"form": results} if results is not None else {}
+    return _inspection_page(inspection, status=422, finalize_form=form, **extra)
 
 
 @bp.route("/inspections/<int:inspection_id>/recheck", methods=["POST"])

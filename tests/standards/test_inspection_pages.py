@@ -63,7 +63,7 @@ def test_clerk_self_checks_and_supervisor_finalizes(app, client_as, org_id):
     assert clerk.post(f"/inspections/{inspection_id}", data=_answers(inspection)).status_code == 403
 
     response = supervisor.post(f"/inspections/{inspection_id}/finalize",
-                               data={"signed_by": "李建国", "signed_on": "2026-05-12"})
+                               data={"signed_by": "李建国", "signed_on": "2026-05-12", "confirm": "y"})
     assert response.status_code == 303
     finalized = _inspection(app, inspection_id)
     assert finalized.status == InspectionStatus.FINALIZED and finalized.verdict.value == "pass"
@@ -89,7 +89,8 @@ def test_acceptance_check_with_failed_item_photo_and_rectification(app, client_a
     assert supervisor.get(f"/attachments/{photo_id}/thumb.jpg").status_code == 200
 
     response = supervisor.post(f"/inspections/{inspection_id}/finalize",
-                               data={"signed_by": "李建国", "signed_on": "2026-05-12", "due_on": "2026-06-30"})
+                               data={"signed_by": "李建国", "signed_on": "2026-05-12", "due_on": "2026-06-30",
+                                     "confirm": "y"})
     assert response.status_code == 303
     with app.app_context():
         rect = db.session.execute(select(Rectification)).scalar_one()
@@ -145,9 +146,34 @@ def test_finalize_errors_at_the_field(app, client_as, org_id):
     response = supervisor.post(f"/organizations/{org_id}/inspections/new",
                                data={"kind": "acceptance", "inspected_on": "2026-05-10"})
     inspection_id = int(response.headers["Location"].rsplit("/", 1)[1])
-    response = supervisor.post(f"/inspections/{inspection_id}/finalize", data={"signed_by": "李建国", "signed_on": "2026-05-12"})
+    response = supervisor.post(f"/inspections/{inspection_id}/finalize",
+                               data={"signed_by": "李建国", "signed_on": "2026-05-12", "confirm": "y"})
     assert response.status_code == 422
     assert "还有未填写结果的项目" in response.get_data(as_text=True)
+    unconfirmed = supervisor.post(f"/inspections/{inspection_id}/finalize", data={"signed_by": "李建国", "signed_on": "2026-05-12"})
+    assert unconfirmed.status_code == 422 and "请勾选确认" in unconfirmed.get_data(as_text=True)
+
+
+def test_finalizing_saves_the_results_chosen_on_the_page(app, client_as, org_id):
+    """定稿签字 is part of the page's form: the choices made just before are saved, not lost."""
+    supervisor = client_as("supervisor")
+    response = supervisor.post(f"/organizations/{org_id}/inspections/new",
+                               data={"kind": "acceptance", "inspected_on": "2026-05-10"})
+    inspection_id = int(response.headers["Location"].rsplit("/", 1)[1])
+    inspection = _inspection(app, inspection_id)
+    data = {**_answers(inspection, 有活动="fail"), "with_results": "1",
+            "signed_by": "李建国", "signed_on": "2026-05-12", "confirm": "y"}
+    assert supervisor.post(f"/inspections/{inspection_id}/finalize", data=data).status_code == 303
+    with app.app_context():
+        finalized = db.session.get(Inspection, inspection_id)
+        assert finalized.verdict.value == "fail" and [r.item.title for r in finalized.rectifications] == ["有活动"]
+
+
+def test_a_refused_boosted_form_keeps_the_address_bar(client_as, org_id):
+    supervisor = client_as("supervisor")
+    response = supervisor.post(f"/organizations/{org_id}/inspections/new", data={"kind": "acceptance", "inspected_on": ""},
+                               headers={"HX-Request": "true", "HX-Boosted": "true"})
+    assert response.status_code == 422 and response.headers["HX-Push-Url"] == "false"
 
 
 @pytest.mark.parametrize("path", ["/inspections/{id}", "/inspections/{id}/finalize", "/rectifications/{rect}"])
