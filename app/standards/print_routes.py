@@ -2,6 +2,7 @@
 version, batch printing as a background job, and the verification code printed on every sheet."""
 import io
 import re
+from urllib.parse import quote
 
 from flask import current_app, redirect, render_template, request, send_file, url_for
 from flask_login import current_user, login_required
@@ -23,8 +24,12 @@ CODE_RE = re.compile(f"^[{CODE_ALPHABET}]{{8}}$")
 
 
 def _send_pdf(data: bytes, name: str):
-    # inline: the browser shows the paper; the name (Chinese) travels as filename* (RFC 5987).
-    response = send_file(io.BytesIO(data), mimetype="application/pdf", download_name=name, as_attachment=False)
+    """Inline: the browser shows the paper. The Chinese name travels as filename* (RFC 5987);
+    browsers too old for it get the address's own name (sheet.pdf) rather than a stripped one."""
+    response = send_file(io.BytesIO(data), mimetype="application/pdf", as_attachment=False)
+    response.headers["Content-Disposition"] = (
+        f"inline; filename=\"{request.path.rsplit('/', 1)[-1]}\"; filename*=UTF-8''{quote(name)}"
+    )
     response.content_length = len(data)
     return response
 

@@ -210,3 +210,8 @@ def test_sheet_for_every_status_is_found_by_id_only_in_scope(app, world, client_
     assert client_as("supervisor").get(f"/inspections/{inspection_id}/sheet.pdf").status_code == 404
     with app.app_context():
         assert db.session.get(Inspection, inspection_id) is not None
+
+
+def test_pdf_names_survive_old_browsers(supervisor_client, finalized):
+    disposition = supervisor_client.get(f"/inspections/{finalized['id']}/sheet.pdf").headers["Content-Disposition"]
+    assert disposition.startswith('inline; filename="sheet.pdf"; filename*=UTF-8\'\'')
