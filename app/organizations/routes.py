@@ -43,8 +43,11 @@ def _filtered(filters: dict[str, str], today):
 
 
 def _filter_regions():
-    # Down to townships: a county's villages would make the box too long to use.
-    return region_choices(levels=(RegionLevel.CITY, RegionLevel.COUNTY, RegionLevel.TOWNSHIP))
+    # Two levels below the user's own, down to townships at most: a province's 2,000 townships
+    # (or a county's villages) would make the box too long to use and the page heavy to load.
+    deepest = current_user.region.level.depth + 2
+    return region_choices(levels=tuple(level for level in (RegionLevel.CITY, RegionLevel.COUNTY, RegionLevel.TOWNSHIP)
+                                       if level.depth <= deepest))
 
 
 @bp.route("/organizations")

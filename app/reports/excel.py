@@ -5,7 +5,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from app.reports.services import CountyBoard
+from app.reports.services import CountyBoard, CountySummary
 
 FILLS = {
     "达标": PatternFill("solid", fgColor="E6F4EA"),
@@ -51,7 +51,7 @@ def county_workbook(board: CountyBoard) -> bytes:
     return out.getvalue()
 
 
-def summary_workbook(region_name: str, boards: list[CountyBoard]) -> bytes:
+def summary_workbook(region_name: str, boards: list[CountySummary]) -> bytes:
     wb = Workbook()
     ws = wb.active
     ws.title = region_name[:30]

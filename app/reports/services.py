@@ -75,13 +75,13 @@ class CountyBoard:
         return sum(r.overdue_rectifications for r in self.rows)
 
 
-def latest_finalized(organization_ids: list[int]) -> dict[int, Inspection]:
-    """The latest finalized inspection of each organisation, in one query (a window function)."""
-    if not organization_ids:
-        return {}
-    ranked = (
+def _latest_finalized_ranked(organization_ids):
+    """Finalized inspections ranked newest first within each organisation (rank 1 = the latest)."""
+    return (
         select(
             Inspection.id,
+            Inspection.organization_id,
+            Inspection.verdict,
             func.row_number()
             .over(partition_by=Inspection.organization_id,
                   order_by=(Inspection.inspected_on.desc(), Inspection.finalized_at.desc(), Inspection.id.desc()))
@@ -90,6 +90,13 @@ def latest_finalized(organization_ids: list[int]) -> dict[int, Inspection]:
         .where(Inspection.status == InspectionStatus.FINALIZED, Inspection.organization_id.in_(organization_ids))
         .subquery()
     )
+
+
+def latest_finalized(organization_ids: list[int]) -> dict[int, Inspection]:
+    """The latest finalized inspection of each organisation, in one query (a window function)."""
+    if not organization_ids:
+        return {}
+    ranked = _latest_finalized_ranked(organization_ids)
     rows = db.session.execute(
         select(Inspection).join(ranked, ranked.c.id == Inspection.id).where(ranked.c.rank == 1)
     ).scalars()
@@ -167,15 +174,62 @@ def county_board(county: Region, standard: Standard, today: date) -> CountyBoard
                        rows=_township_rows(townships, standard, today, with_cells=True))
 
 
-def summary_boards(region: Region, standard: Standard, today: date) -> list[CountyBoard]:
-    """One board per county below a city or province, without the item cells."""
-    townships = _active_townships(select(Region).where(Region.path.startswith(region.path)))
-    rows = _township_rows(townships, standard, today, with_cells=False)
-    boards = {c.id: CountyBoard(county=c, standard=standard, items=[]) for c in counties_under(region)}
-    for row in rows:
-        if row.township.parent_id in boards:
-            boards[row.township.parent_id].rows.append(row)
-    return list(boards.values())
+@dataclass
+class CountySummary:
+    """One county's line on a city or province board: counts only, no cells."""
+
+    county: Region
+    townships: int = 0
+    registered: int = 0
+    checked: int = 0
+    passed: int = 0
+    open_rectifications: int = 0
+    overdue_rectifications: int = 0
+
+    @property
+    def rate(self) -> float:
+        return self.passed / self.townships if self.townships else 0.0
+
+
+def summary_boards(region: Region, standard: Standard, today: date) -> list[CountySummary]:
+    """One line per county below a city or province. Thousands of townships: plain rows and
+    counts from a few queries, no objects per township."""
+    summaries = {c.id: CountySummary(county=c) for c in counties_under(region)}
+    in_region = (Region.path.startswith(region.path), Region.level == RegionLevel.TOWNSHIP, Region.active.is_(True))
+    for county_id, count in db.session.execute(
+        select(Region.parent_id, func.count()).where(*in_region).group_by(Region.parent_id)
+    ):
+        if county_id in summaries:
+            summaries[county_id].townships = count
+    # One federation per township, the first registered, as on the county board.
+    first_of_township: dict[int, tuple[int, int]] = {}
+    for org_id, region_id, county_id in db.session.execute(
+        select(Organization.id, Organization.region_id, Region.parent_id)
+        .join(Region, Organization.region_id == Region.id)
+        .where(*in_region, Organization.kind == standard.org_kind, Organization.level == standard.org_level,
+               Organization.status == OrgStatus.ACTIVE)
+        .order_by(Organization.id)
+    ):
+        first_of_township.setdefault(region_id, (org_id, county_id))
+    federations = dict(first_of_township.values())  # federation id -> county id
+    for county_id in federations.values():
+        if county_id in summaries:
+            summaries[county_id].registered += 1
+    if federations:
+        ranked = _latest_finalized_ranked(list(federations))
+        for org_id, verdict in db.session.execute(
+            select(ranked.c.organization_id, ranked.c.verdict).where(ranked.c.rank == 1)
+        ):
+            summary = summaries.get(federations[org_id])
+            if summary is not None:
+                summary.checked += 1
+                summary.passed += verdict == Verdict.PASS
+        for org_id, (open_, overdue) in _rectification_counts(list(federations), today).items():
+            summary = summaries.get(federations[org_id])
+            if summary is not None:
+                summary.open_rectifications += open_
+                summary.overdue_rectifications += overdue
+    return list(summaries.values())
 
 
 def _results_by_code(inspection_ids: list[int]) -> dict[int, dict[str, ItemResult | None]]:
