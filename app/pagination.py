@@ -62,9 +62,13 @@ def paginate(stmt, per_page: int | None = None) -> Page:
     page = page_number()
     # One row more than a page tells whether there is a next one without counting.
     rows = db.session.execute(stmt.limit(per_page + 1).offset((page - 1) * per_page)).scalars().unique().all()
-    capped = stmt.order_by(None).limit(COUNT_LIMIT + 1).subquery()
-    total = db.session.execute(select(func.count()).select_from(capped)).scalar_one()
-    return Page(items=rows[:per_page], page=page, per_page=per_page, total=total, has_next=len(rows) > per_page)
+    has_next = len(rows) > per_page
+    if page == 1 and not has_next:
+        total = len(rows)  # the whole list is on this page: nothing to count
+    else:
+        capped = stmt.order_by(None).limit(COUNT_LIMIT + 1).subquery()
+        total = db.session.execute(select(func.count()).select_from(capped)).scalar_one()
+    return Page(items=rows[:per_page], page=page, per_page=per_page, total=total, has_next=has_next)
 
 
 def search_term() -> str:

@@ -4,7 +4,7 @@ from urllib.parse import urlsplit
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
-from sqlalchemy.orm import contains_eager
+from sqlalchemy.orm import contains_eager, joinedload
 
 from app.audit.history import history_for
 from app.auth import bp, services
@@ -31,7 +31,10 @@ def load_user(session_id: str):
         return None
     # Runs before the request's scope exists.
     with unscoped():
-        user = db.session.execute(select(User).where(User.id == int(user_id))).scalar_one_or_none()
+        # The region comes along: every request needs it for the scope and the header.
+        user = db.session.execute(
+            select(User).where(User.id == int(user_id)).options(joinedload(User.region))
+        ).scalar_one_or_none()
     if user is None or not user.active or not secrets.compare_digest(user.session_token, token):
         return None
     return user

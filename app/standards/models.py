@@ -111,7 +111,11 @@ class Verdict(LabelledEnum):
 
 class Inspection(Audited, RegionScoped, db.Model):
     __tablename__ = "inspections"
-    __table_args__ = (Index("ix_inspections_region_inspected", "region_id", "inspected_on", "id"),)
+    __table_args__ = (
+        Index("ix_inspections_region_inspected", "region_id", "inspected_on", "id"),
+        # An organisation's latest finalized inspection (the coverage boards) is one index probe.
+        Index("ix_inspections_org_latest", "organization_id", "status", "inspected_on", "finalized_at"),
+    )
     __audit_exclude__ = frozenset({"row_version"})
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -3,7 +3,7 @@
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import contains_eager, joinedload
 
 from app.attachments.services import ACCEPT_ATTR, attachments_for
 from app.extensions import db
@@ -32,7 +32,8 @@ def rectifications():
         select(Rectification)
         .join(Rectification.organization)
         .join(Rectification.item)
-        .options(joinedload(Rectification.organization), joinedload(Rectification.item),
+        # The joins the search needs also fill the columns (joinedload would join them twice).
+        .options(contains_eager(Rectification.organization), contains_eager(Rectification.item),
                  joinedload(Rectification.region))
         .order_by(Rectification.due_on, Rectification.id)
     )

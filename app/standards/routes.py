@@ -16,7 +16,15 @@ from app.scoping import scoped_get_or_404
 from app.standards import bp, services
 from app.standards.forms import FinalizeForm, NewInspectionForm, RecheckForm, SpotCheckForm
 from app.standards.inspection_form import results_form, submitted_results
-from app.standards.models import Inspection, InspectionKind, InspectionResult, InspectionStatus, Verdict
+from app.standards.models import (
+    Inspection,
+    InspectionKind,
+    InspectionResult,
+    InspectionStatus,
+    Rectification,
+    StandardVersion,
+    Verdict,
+)
 from app.standards.services import COUNTY_ROLES, WorkflowError
 from app.timeutil import local_today
 
@@ -98,7 +106,11 @@ def _inspection_page(inspection: Inspection, status: int = 200, **overrides):
 def _load_inspection(inspection_id: int) -> Inspection:
     # Every result and its item are shown: load them with the inspection, not one query per row.
     return scoped_get_or_404(
-        Inspection, inspection_id, selectinload(Inspection.results).joinedload(InspectionResult.item)
+        Inspection, inspection_id,
+        selectinload(Inspection.results).joinedload(InspectionResult.item),
+        selectinload(Inspection.rectifications).joinedload(Rectification.item),
+        joinedload(Inspection.organization), joinedload(Inspection.region),
+        joinedload(Inspection.version).joinedload(StandardVersion.standard),
     )
 
 

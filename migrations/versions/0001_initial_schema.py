@@ -201,6 +201,7 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_inspections_organization_id'), ['organization_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_inspections_recheck_of_id'), ['recheck_of_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_inspections_region_id'), ['region_id'], unique=False)
+        batch_op.create_index('ix_inspections_org_latest', ['organization_id', 'status', 'inspected_on', 'finalized_at'], unique=False)
         batch_op.create_index('ix_inspections_region_inspected', ['region_id', 'inspected_on', 'id'], unique=False)
 
     op.create_table('jobs',
@@ -343,6 +344,7 @@ def downgrade():
 
     op.drop_table('jobs')
     with op.batch_alter_table('inspections', schema=None) as batch_op:
+        batch_op.drop_index('ix_inspections_org_latest')
         batch_op.drop_index('ix_inspections_region_inspected')
         batch_op.drop_index(batch_op.f('ix_inspections_region_id'))
         batch_op.drop_index(batch_op.f('ix_inspections_recheck_of_id'))
