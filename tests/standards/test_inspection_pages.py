@@ -38,6 +38,15 @@ def _inspection(app, inspection_id) -> Inspection:
         return inspection
 
 
+def _start_acceptance(app, client, org_id) -> tuple[int, Inspection]:
+    """A draft 验收 started through the form: its id and a detached copy with its results."""
+    response = client.post(f"/organizations/{org_id}/inspections/new",
+                           data={"kind": "acceptance", "inspected_on": "2026-05-10"})
+    assert response.status_code == 303
+    inspection_id = int(response.headers["Location"].rsplit("/", 1)[1])
+    return inspection_id, _inspection(app, inspection_id)
+
+
 def _answers(inspection, **by_title) -> dict:
     data = {"inspected_on": "2026-05-10", "inspectors": "李建国", "summary": ""}
     for r in inspection.results:
@@ -123,10 +132,7 @@ def test_finalized_inspection_cannot_be_changed_through_http(app, client_as, wor
 
 def test_bad_upload_is_named_at_its_item_and_nothing_typed_is_lost(app, client_as, org_id):
     supervisor = client_as("supervisor")
-    response = supervisor.post(f"/organizations/{org_id}/inspections/new",
-                               data={"kind": "acceptance", "inspected_on": "2026-05-10"})
-    inspection_id = int(response.headers["Location"].rsplit("/", 1)[1])
-    inspection = _inspection(app, inspection_id)
+    inspection_id, inspection = _start_acceptance(app, supervisor, org_id)
     venue = inspection.results[0]
     data = _answers(inspection)
     data[f"note_{venue.id}"] = "场地挂牌清楚"
@@ -143,9 +149,7 @@ def test_bad_upload_is_named_at_its_item_and_nothing_typed_is_lost(app, client_a
 
 def test_finalize_errors_at_the_field(app, client_as, org_id):
     supervisor = client_as("supervisor")
-    response = supervisor.post(f"/organizations/{org_id}/inspections/new",
-                               data={"kind": "acceptance", "inspected_on": "2026-05-10"})
-    inspection_id = int(response.headers["Location"].rsplit("/", 1)[1])
+    inspection_id, _ = _start_acceptance(app, supervisor, org_id)
     response = supervisor.post(f"/inspections/{inspection_id}/finalize",
                                data={"signed_by": "李建国", "signed_on": "2026-05-12", "confirm": "y"})
     assert response.status_code == 422
@@ -157,10 +161,7 @@ def test_finalize_errors_at_the_field(app, client_as, org_id):
 def test_finalizing_saves_the_results_chosen_on_the_page(app, client_as, org_id):
     """定稿签字 is part of the page's form: the choices made just before are saved, not lost."""
     supervisor = client_as("supervisor")
-    response = supervisor.post(f"/organizations/{org_id}/inspections/new",
-                               data={"kind": "acceptance", "inspected_on": "2026-05-10"})
-    inspection_id = int(response.headers["Location"].rsplit("/", 1)[1])
-    inspection = _inspection(app, inspection_id)
+    inspection_id, inspection = _start_acceptance(app, supervisor, org_id)
     data = {**_answers(inspection, 有活动="fail"), "with_results": "1",
             "signed_by": "李建国", "signed_on": "2026-05-12", "confirm": "y"}
     assert supervisor.post(f"/inspections/{inspection_id}/finalize", data=data).status_code == 303
@@ -239,10 +240,7 @@ def test_rectification_ledger_filters_and_flags_overdue(app, client_as, world):
 
 def test_evidence_is_removed_by_saving_the_page_without_losing_what_was_typed(app, client_as, org_id):
     supervisor = client_as("supervisor")
-    response = supervisor.post(f"/organizations/{org_id}/inspections/new",
-                               data={"kind": "acceptance", "inspected_on": "2026-05-10"})
-    inspection_id = int(response.headers["Location"].rsplit("/", 1)[1])
-    inspection = _inspection(app, inspection_id)
+    inspection_id, inspection = _start_acceptance(app, supervisor, org_id)
     venue = inspection.results[0]
     data = _answers(inspection)
     data[f"evidence_{venue.id}"] = (io.BytesIO(jpeg_bytes(400, 300)), "site.jpg")
