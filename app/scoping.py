@@ -117,11 +117,14 @@ def _add_scope_criteria(state):
     if path is None:
         return
     Region = _region_model()
+    # The subquery names the regions table, not the entity: the entity would get the Region
+    # criteria again inside it, a second LIKE for the database to plan on every statement.
+    regions = Region.__table__
     state.statement = state.statement.options(
         with_loader_criteria(Region, lambda cls: cls.path.startswith(path), include_aliases=True),
         with_loader_criteria(
             RegionScoped,
-            lambda cls: cls.region_id.in_(select(Region.id).where(Region.path.startswith(path))),
+            lambda cls: cls.region_id.in_(select(regions.c.id).where(regions.c.path.startswith(path))),
             include_aliases=True,
         ),
     )
