@@ -75,13 +75,13 @@ class CountyBoard:
         return sum(r.overdue_rectifications for r in self.rows)
 
 
-def _latest_finalized_ranked(organization_ids):
-    """Finalized inspections ranked newest first within each organisation (rank 1 = the latest)."""
-    return (
+def latest_finalized(organization_ids: list[int]) -> dict[int, Inspection]:
+    """The latest finalized inspection of each organisation, in one query (a window function)."""
+    if not organization_ids:
+        return {}
+    ranked = (
         select(
             Inspection.id,
-            Inspection.organization_id,
-            Inspection.verdict,
             func.row_number()
             .over(partition_by=Inspection.organization_id,
                   order_by=(Inspection.inspected_on.desc(), Inspection.finalized_at.desc(), Inspection.id.desc()))
@@ -90,13 +90,6 @@ def _latest_finalized_ranked(organization_ids):
         .where(Inspection.status == InspectionStatus.FINALIZED, Inspection.organization_id.in_(organization_ids))
         .subquery()
     )
-
-
-def latest_finalized(organization_ids: list[int]) -> dict[int, Inspection]:
-    """The latest finalized inspection of each organisation, in one query (a window function)."""
-    if not organization_ids:
-        return {}
-    ranked = _latest_finalized_ranked(organization_ids)
     rows = db.session.execute(
         select(Inspection).join(ranked, ranked.c.id == Inspection.id).where(ranked.c.rank == 1)
     ).scalars()
@@ -128,7 +121,7 @@ def township_standard() -> Standard | None:
     ).scalars().first()
 
 
-def _township_rows(townships: list[Region], standard: Standard, today: date, with_cells: bool) -> list[TownshipRow]:
+def _township_rows(townships: list[Region], standard: Standard, today: date) -> list[TownshipRow]:
     """One row per township, built from a handful of bulk queries whatever the number of townships."""
     township_ids = [t.id for t in townships]
     federations: dict[int, Organization] = {}
@@ -145,7 +138,7 @@ def _township_rows(townships: list[Region], standard: Standard, today: date, wit
         ).scalars():
             federations.setdefault(org.region_id, org)  # one federation per township: the first registered
     latest = latest_finalized([o.id for o in federations.values()])
-    results = _results_by_code([i.id for i in latest.values()]) if with_cells else {}
+    results = _results_by_code([i.id for i in latest.values()])
     counts = _rectification_counts([o.id for o in federations.values()], today)
     rows = []
     for township in townships:
@@ -160,18 +153,16 @@ def _township_rows(townships: list[Region], standard: Standard, today: date, wit
     return rows
 
 
-def _active_townships(stmt) -> list[Region]:
-    return db.session.execute(
-        stmt.where(Region.level == RegionLevel.TOWNSHIP, Region.active.is_(True)).order_by(Region.code)
-    ).scalars().all()
-
-
 def county_board(county: Region, standard: Standard, today: date) -> CountyBoard:
     """Townships × items of the standard's current version."""
-    townships = _active_townships(select(Region).where(Region.parent_id == county.id))
+    townships = db.session.execute(
+        select(Region)
+        .where(Region.parent_id == county.id, Region.level == RegionLevel.TOWNSHIP, Region.active.is_(True))
+        .order_by(Region.code)
+    ).scalars().all()
     version = standard.current_version
     return CountyBoard(county=county, standard=standard, items=list(version.items) if version else [],
-                       rows=_township_rows(townships, standard, today, with_cells=True))
+                       rows=_township_rows(townships, standard, today))
 
 
 @dataclass
