@@ -72,21 +72,24 @@ def _import_models() -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from app.attachments import bp as attachments_bp
-    from app.audit import bp as audit_bp
-    from app.auth import bp as auth_bp
-    from app.cli import bp as cli_bp
-    from app.errors import bp as errors_bp
-    from app.jobs import bp as jobs_bp
-    from app.main import bp as main_bp
-    from app.organizations import bp as organizations_bp
-    from app.regions import bp as regions_bp
-    from app.reports import bp as reports_bp
-    from app.standards import bp as standards_bp
+    # A package holds only its blueprint; importing its route modules here attaches the views.
+    # So a model can be imported (by scoping, audit, a job) without pulling in any views.
+    from app import cli, errors
+    from app.attachments import routes as attachment_routes
+    from app.audit import routes as audit_routes
+    from app.auth import routes as auth_routes
+    from app.jobs import cli as job_commands  # noqa: F401 - attaches the worker commands to jobs.bp
+    from app.jobs import routes as job_routes
+    from app.main import routes as main_routes
+    from app.organizations import routes as organization_routes
+    from app.regions import routes as region_routes
+    from app.reports import routes as report_routes
+    from app.standards import print_routes, rectification_routes, standard_routes  # noqa: F401 - attach to standards.bp
+    from app.standards import routes as inspection_routes
 
-    for bp in (main_bp, auth_bp, regions_bp, organizations_bp, standards_bp, reports_bp, jobs_bp,
-               attachments_bp, audit_bp, errors_bp, cli_bp):
-        app.register_blueprint(bp)
+    for module in (main_routes, auth_routes, region_routes, organization_routes, inspection_routes, report_routes,
+                   job_routes, attachment_routes, audit_routes, errors, cli):
+        app.register_blueprint(module.bp)
 
 
 def _register_request_hooks(app: Flask) -> None:

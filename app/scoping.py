@@ -1,22 +1,37 @@
 """The one mechanism that keeps every query inside the user's region subtree.
 
-Each request carries a scope: the materialized path of the user's region
-(``/140000/140500/140522/``). A ``do_orm_execute`` hook adds that scope as loader criteria to
-every ORM SELECT, UPDATE and DELETE, so a view cannot forget it: a record outside
-the subtree simply is not found, and the view answers 404 whatever the id.
-A ``before_flush`` hook refuses to write a record into a region outside the scope.
+A scope is the materialized path of the user's region (``/140000/140500/140522/``). A
+``do_orm_execute`` hook adds it as loader criteria to every ORM SELECT, UPDATE and DELETE,
+relationship loads included (a region's children, a record's rows), so a view cannot forget
+it: a record outside the subtree simply is not found, and the view answers 404 whatever the
+id. Reading upward (a township's county, for breadcrumbs and names) is deliberate:
+``Region.ancestors()``. A ``before_flush`` hook refuses to write a record into a region
+outside the scope.
 
-Outside a request (CLI, migrations, seeding) there is no scope. Inside a request
-the default is to see nothing until the logged-in user's scope is set, so an
-anonymous request can never list records by accident.
+The side doors are shut while a scope is in force: a Core statement on a scoped table or a
+raw ``text()`` is refused (they would bypass the criteria), and so is a bulk UPDATE or DELETE
+of an audited model (it would write no audit entry). Code that means it says so with
+``execution_options(unscoped=True)``; ``tests/test_scoping.py`` keeps the list of modules
+allowed to build such statements at all.
+
+A scope is in force inside every request (nothing is visible until the logged-in user's scope
+is set, so an anonymous request can never list records by accident) and inside ``acting_as``
+(a background job runs with its creator's scope). Elsewhere (CLI, migrations, seeding)
+nothing is filtered.
 """
+from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import cache
 
-from flask import abort, g, has_request_context
-from sqlalchemy import ForeignKey, event, func, select
-from sqlalchemy.orm import Mapped, Session, declared_attr, mapped_column, relationship, with_loader_criteria
+from flask import abort, g, has_app_context, has_request_context
+from sqlalchemy import TextClause, and_, event, func, select, update
+from sqlalchemy.orm import Session, with_loader_criteria
+from sqlalchemy.sql.util import find_tables
 
+from app.audit.models import Audited, AuditEntry, record_key
 from app.extensions import db
+from app.regional import SCOPE_ROOT, RegionScoped, subtree_end
+from app.regions.models import Region
 
 # Paths start with "/", so this prefix matches no region at all.
 DENY_ALL = "!"
@@ -26,30 +41,21 @@ class OutOfScope(Exception):
     """A write tried to place a record in a region the user may not touch."""
 
 
-class RegionScoped:
-    """Mixin for every record that belongs to a region and is seen only within its subtree."""
-
-    @declared_attr
-    def region_id(cls) -> Mapped[int]:
-        return mapped_column(ForeignKey("regions.id"), index=True)
-
-    @declared_attr
-    def region(cls):
-        return relationship("Region")
+class ScopeBypass(RuntimeError):
+    """A statement would read or write past the scope (a programming error, never user input)."""
 
 
 def set_scope(region_path: str | None) -> None:
     g.scope_path = region_path
 
 
-def scope_for(region) -> str | None:
+def scope_for(region: Region) -> str | None:
     """The scope of a user of ``region``: its path, or None when its subtree is the whole tree.
 
     A filter that keeps every row still costs: SQLite then reads a 200,000-row ledger
     through the region index instead of its date index. So the root's users go unfiltered.
     """
     if region.parent_id is None:
-        Region = _region_model()
         roots = db.session.execute(
             select(func.count()).select_from(Region).where(Region.parent_id.is_(None)),
             execution_options={"unscoped": True},
@@ -71,9 +77,32 @@ def unscoped():
         g.scope_path = previous
 
 
+@contextmanager
+def acting_as(user) -> Iterator[None]:
+    """Run work outside a request (a background job) with ``user``'s scope, and as ``user``
+    in the audit log; inside an app context, which keeps what is set here."""
+    previous = {key: g.get(key) for key in ("scope_path", "acting_user")}
+    g.scope_path = scope_for(user.region)
+    g.acting_user = user
+    try:
+        yield
+    finally:
+        for key, value in previous.items():
+            if value is None:
+                g.pop(key, None)
+            else:
+                setattr(g, key, value)
+
+
+def scope_in_force() -> bool:
+    """Inside a request or an ``acting_as`` block: the side doors are shut, even for users
+    whose scope filters nothing."""
+    return has_request_context() or (has_app_context() and "scope_path" in g)
+
+
 def current_scope() -> str | None:
-    """The path prefix in force, or None when nothing is filtered (outside requests)."""
-    if not has_request_context():
+    """The path prefix in force, or None when nothing is filtered."""
+    if not scope_in_force():
         return None
     return g.get("scope_path", DENY_ALL)
 
@@ -99,32 +128,100 @@ def scoped_get_or_404(model, ident, *options):
     return obj
 
 
-def _region_model():
-    from app.regions.models import Region
+# --------------------------------------------------------------------------- moving records
 
-    return Region
+def scope_children(record) -> Iterator:
+    """The records whose ``__scope_parent__`` is ``record``, loaded through the scope."""
+    table = record.__tablename__
+    key = record_key(record)
+    for mapper in db.Model.registry.mappers:
+        cls = mapper.class_
+        # Audit entries move in bulk (rehome below), not one loaded row at a time.
+        if not issubclass(cls, RegionScoped) or cls is AuditEntry:
+            continue
+        parent = cls.__scope_parent__
+        if parent == SCOPE_ROOT:
+            continue
+        if isinstance(parent, tuple):
+            type_column, id_column = (getattr(cls, name) for name in parent)
+            where = (type_column == table, id_column == int(key))
+        else:
+            column = mapper.columns[parent]
+            if not any(fk.column.table.name == table for fk in column.foreign_keys):
+                continue
+            where = (column == int(key),)
+        yield from db.session.execute(select(cls).where(*where)).scalars()
+
+
+def rehome(record, region: Region) -> list:
+    """Move ``record`` and everything that belongs to it (as the models' ``__scope_parent__``
+    declare) into ``region``, their audit history included, so the new region sees the whole
+    record and the old one nothing of it. Returns the records moved, ``record`` first.
+
+    Each record changes through the ORM, so every move is audited; signed inspections stay
+    signed (their immutability guard lets the region alone change)."""
+    moved, pending = [], [record]
+    while pending:
+        current = pending.pop()
+        moved.append(current)
+        pending.extend(scope_children(current))
+    for each in moved:
+        each.region_id = region.id
+    db.session.flush()
+    by_table: dict[str, list[str]] = {}
+    for each in moved:
+        by_table.setdefault(each.__tablename__, []).append(record_key(each))
+    for table, keys in by_table.items():
+        # Audit entries are not audited themselves: one statement per table moves their history.
+        db.session.execute(
+            update(AuditEntry).where(AuditEntry.record_type == table, AuditEntry.record_id.in_(keys))
+            .values(region_id=region.id),
+            execution_options={"synchronize_session": False},
+        )
+    return moved
+
+
+# --------------------------------------------------------------------------- the hooks
+
+@cache
+def _scoped_tables() -> frozenset:
+    tables = {m.local_table for m in db.Model.registry.mappers if issubclass(m.class_, RegionScoped)}
+    return frozenset(tables | {Region.__table__})
+
+
+def _refuse_side_doors(state) -> None:
+    statement = state.statement
+    if isinstance(statement, TextClause):
+        raise ScopeBypass("text() bypasses the region scope: build the query with the ORM, "
+                          "or pass execution_options(unscoped=True) where the bypass is meant")
+    if not state.is_orm_statement:
+        touched = set(find_tables(statement, include_crud=True)) & _scoped_tables()
+        if touched:
+            names = ", ".join(sorted(t.name for t in touched))
+            raise ScopeBypass(f"a Core statement on {names} bypasses the region scope: select the model instead")
+    elif (state.is_update or state.is_delete) and issubclass(state.bind_mapper.class_, Audited):
+        raise ScopeBypass(f"bulk {'UPDATE' if state.is_update else 'DELETE'} of {state.bind_mapper.class_.__name__} "
+                          "writes no audit entry: change the records through the ORM")
 
 
 @event.listens_for(Session, "do_orm_execute")
 def _add_scope_criteria(state):
-    if not (state.is_select or state.is_update or state.is_delete):
+    if state.execution_options.get("unscoped") or not scope_in_force():
         return
-    # Relationship loads start from a record already in scope (its region's parent,
-    # say); filtering them would only blank out names the user is entitled to read.
-    if state.is_relationship_load or state.execution_options.get("unscoped"):
-        return
+    _refuse_side_doors(state)
     path = current_scope()
-    if path is None:
+    if path is None or not (state.is_select or state.is_update or state.is_delete):
         return
-    Region = _region_model()
     # The subquery names the regions table, not the entity: the entity would get the Region
-    # criteria again inside it, a second LIKE for the database to plan on every statement.
-    regions = Region.__table__
+    # criteria again inside it, a second range for the database to plan on every statement.
+    # The bounds are computed here: SQLAlchemy caches the lambdas by their closure values.
+    regions, end = Region.__table__, subtree_end(path)
     state.statement = state.statement.options(
-        with_loader_criteria(Region, lambda cls: cls.path.startswith(path), include_aliases=True),
+        with_loader_criteria(Region, lambda cls: and_(cls.path >= path, cls.path < end), include_aliases=True),
         with_loader_criteria(
             RegionScoped,
-            lambda cls: cls.region_id.in_(select(regions.c.id).where(regions.c.path.startswith(path))),
+            lambda cls: cls.region_id.in_(
+                select(regions.c.id).where(regions.c.path >= path, regions.c.path < end)),
             include_aliases=True,
         ),
     )
@@ -135,7 +232,6 @@ def _refuse_out_of_scope_writes(session, flush_context, instances):
     scope = current_scope()
     if scope is None:
         return
-    Region = _region_model()
     region_ids = set()
     for obj in list(session.new) + list(session.dirty) + list(session.deleted):
         if isinstance(obj, Region):

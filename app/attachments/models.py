@@ -6,7 +6,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from app.audit.models import Audited
 from app.extensions import db
-from app.scoping import RegionScoped
+from app.regional import RegionScoped
 from app.timeutil import utcnow
 
 
@@ -14,6 +14,8 @@ class Attachment(Audited, RegionScoped, db.Model):
     """A file attached to one record (``owner_type`` is the owner's table, ``owner_id`` its id)."""
 
     __tablename__ = "attachments"
+    # Evidence belongs to the record it was attached to (a result, a rectification, an event).
+    __scope_parent__ = ("owner_type", "owner_id")
     __table_args__ = (Index("ix_attachments_owner", "owner_type", "owner_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -8,7 +8,7 @@ import datetime as dt
 import decimal
 import enum
 
-from flask import has_request_context, request
+from flask import g, has_app_context, has_request_context, request
 from flask_login import current_user
 from sqlalchemy import event, inspect
 from sqlalchemy.orm import Session
@@ -59,7 +59,11 @@ def _changes(obj, action: str) -> dict:
 
 
 def _actor() -> tuple[int | None, str, str | None, int | None]:
-    """(user id, username, remote address, the user's region id) of whoever made the change."""
+    """(user id, username, remote address, the user's region id) of whoever made the change:
+    the user a background job runs as (scoping.acting_as), the request's user, or the system."""
+    acting = g.get("acting_user") if has_app_context() else None
+    if acting is not None:
+        return acting.id, acting.username, None, acting.region_id
     if not has_request_context():
         return None, "系统", None, None
     remote = request.remote_addr

@@ -5,7 +5,7 @@ from sqlalchemy import JSON, ForeignKey, Index, String, inspect
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.extensions import db
-from app.scoping import RegionScoped
+from app.regional import RegionScoped
 from app.timeutil import utcnow
 
 
@@ -36,6 +36,7 @@ class AuditEntry(RegionScoped, db.Model):
     """One change to one record. Its region is the record's, so the log is scoped like the records."""
 
     __tablename__ = "audit_entries"
+    __scope_parent__ = ("record_type", "record_id")
     __table_args__ = (
         Index("ix_audit_entries_record", "record_type", "record_id"),
     )

@@ -11,7 +11,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from app.audit.models import Audited
 from app.enums import LabelledEnum
 from app.extensions import db, enum_type
-from app.scoping import RegionScoped
+from app.regional import SCOPE_ROOT, RegionScoped
 from app.timeutil import utcnow
 
 
@@ -24,6 +24,7 @@ class Role(LabelledEnum):
 
 class User(UserMixin, Audited, RegionScoped, db.Model):
     __tablename__ = "users"
+    __scope_parent__ = SCOPE_ROOT
     __audit_exclude__ = frozenset({"failed_logins", "locked_until", "last_login_at"})
     __audit_masked__ = frozenset({"password_hash", "session_token"})
 

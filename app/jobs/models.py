@@ -6,7 +6,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from app.enums import LabelledEnum
 from app.extensions import db, enum_type
-from app.scoping import RegionScoped
+from app.regional import SCOPE_ROOT, RegionScoped
 from app.timeutil import utcnow
 
 
@@ -21,6 +21,7 @@ class Job(RegionScoped, db.Model):
     """Not audited: a job is bookkeeping about producing a file, not a domain record."""
 
     __tablename__ = "jobs"
+    __scope_parent__ = SCOPE_ROOT
     __table_args__ = (Index("ix_jobs_status_created", "status", "created_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)

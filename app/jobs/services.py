@@ -79,7 +79,7 @@ def _fail_stale_jobs() -> None:
 def set_progress(job_id: int, done: int, total: int) -> None:
     """Write progress on its own connection and commit at once, whatever the runner's session holds."""
     with db.engine.begin() as connection:
-        connection.execute(update(Job.__table__).where(Job.__table__.c.id == job_id).values(done=done, total=total))
+        connection.execute(update(Job).where(Job.id == job_id).values(done=done, total=total))
 
 
 def _handler(kind: str) -> Callable[[Job, Progress], None]:

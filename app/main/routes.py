@@ -1,7 +1,7 @@
 
 from flask import jsonify, render_template
 from flask_login import current_user, login_required
-from sqlalchemy import text
+from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
 from app.extensions import db
@@ -24,7 +24,7 @@ def index():
 @bp.route("/healthz")
 def healthz():
     try:
-        db.session.execute(text("SELECT 1"))
+        db.session.execute(select(1))
     except SQLAlchemyError:
         db.session.rollback()
         return jsonify(status="error", db="unreachable"), 503

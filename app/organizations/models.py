@@ -7,7 +7,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from app.audit.models import Audited
 from app.enums import LabelledEnum
 from app.extensions import db, enum_type
-from app.scoping import RegionScoped
+from app.regional import SCOPE_ROOT, RegionScoped
 from app.timeutil import utcnow
 
 
@@ -46,6 +46,7 @@ class TermStatus(LabelledEnum):
 
 class Organization(Audited, RegionScoped, db.Model):
     __tablename__ = "organizations"
+    __scope_parent__ = SCOPE_ROOT
     __table_args__ = (Index("ix_organizations_region_name", "region_id", "name"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -106,6 +107,7 @@ class LifecycleEvent(Audited, RegionScoped, db.Model):
     """成立、换届、变更、年审、注销: one dated registration event, with its documents."""
 
     __tablename__ = "lifecycle_events"
+    __scope_parent__ = "organization_id"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), index=True)

@@ -27,6 +27,7 @@ from app.organizations.models import (
 )
 from app.pagination import apply_search
 from app.regions.models import Region, RegionLevel
+from app.scoping import rehome
 from app.timeutil import local_today
 
 # 换届: warn this many days before the term ends; after the end the term is overdue.
@@ -272,38 +273,10 @@ def update_organization(org: Organization, fields: dict) -> None:
     old_region_id = org.region_id
     _apply(org, fields)
     if org.region_id != old_region_id:
-        _move_records(org)
+        # The scope follows the region on each row: the organisation's records go along,
+        # history included, so the old township loses them and the new one sees them whole.
+        rehome(org, find_region(org.region_id))
     db.session.flush()
-
-
-def _move_records(org: Organization) -> None:
-    """An organisation that moves to another region takes its records along: the scope follows
-    the region on each row, so the old township must lose them and the new one gain them."""
-    from app.attachments.models import Attachment
-    from app.standards.models import Inspection, InspectionResult, Rectification
-
-    inspections = db.session.execute(select(Inspection).where(Inspection.organization_id == org.id)).scalars().all()
-    inspection_ids = [i.id for i in inspections]
-    results = db.session.execute(
-        select(InspectionResult).where(InspectionResult.inspection_id.in_(inspection_ids))
-    ).scalars().all()
-    rectifications = db.session.execute(
-        select(Rectification).where(Rectification.organization_id == org.id)
-    ).scalars().all()
-    owners = {
-        LifecycleEvent.__tablename__: [e.id for e in org.events],
-        InspectionResult.__tablename__: [r.id for r in results],
-        Rectification.__tablename__: [r.id for r in rectifications],
-    }
-    attachments = [
-        a for owner_type, ids in owners.items() if ids
-        for a in db.session.execute(
-            select(Attachment).where(Attachment.owner_type == owner_type, Attachment.owner_id.in_(ids))
-        ).scalars()
-    ]
-    # Signed inspections stay signed: the immutability guard lets the region alone change.
-    for record in [*org.events, *inspections, *results, *rectifications, *attachments]:
-        record.region_id = org.region_id
 
 
 # ---------------------------------------------------------------- lifecycle events
@@ -496,7 +469,7 @@ def organization_query(*, term: str = "", kind: str = "", region: Region | None 
     if kind in OrgKind._value2member_map_:
         stmt = stmt.where(Organization.kind == OrgKind(kind))
     if region is not None:
-        stmt = stmt.where(Region.path.startswith(region.path))
+        stmt = stmt.where(Region.in_subtree(region.path))
     if status_term == "dissolved":
         stmt = stmt.where(Organization.status == OrgStatus.DISSOLVED)
     elif status_term in TermStatus._value2member_map_:

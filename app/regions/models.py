@@ -5,6 +5,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from app.audit.models import Audited
 from app.enums import LabelledEnum
 from app.extensions import db, enum_type
+from app.regional import PATH_TYPE, in_subtree
 
 
 class RegionLevel(LabelledEnum):
@@ -52,7 +53,7 @@ class Region(Audited, db.Model):
     level: Mapped[RegionLevel] = mapped_column(enum_type(RegionLevel, 16))
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("regions.id"), index=True)
     # Materialized path of codes ("/140000/140500/140522/"): a subtree is one prefix match.
-    path: Mapped[str] = mapped_column(String(255), index=True, default="")
+    path: Mapped[str] = mapped_column(PATH_TYPE, index=True, default="")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
 
     parent: Mapped["Region | None"] = relationship(remote_side=[id], back_populates="children")
@@ -69,8 +70,16 @@ class Region(Audited, db.Model):
     def significant_code(self) -> str:
         return self.code[: SIGNIFICANT_DIGITS[self.level]]
 
+    @classmethod
+    def in_subtree(cls, path: str):
+        """The SQL condition "this region lies in the subtree of ``path``" (one index range)."""
+        return in_subtree(cls.path, path)
+
     def ancestors(self) -> list["Region"]:
-        """Root first, without self; one query for the whole chain."""
+        """Root first, without self; one query for the whole chain.
+
+        The one deliberate way to read upward past the scope: a township clerk may name its
+        county and city (breadcrumbs, full names) though it cannot open them."""
         codes = self.path.strip("/").split("/")[:-1]
         if not codes:
             return []
@@ -79,6 +88,9 @@ class Region(Audited, db.Model):
         ).scalars()
         by_code = {r.code: r for r in rows}
         return [by_code[c] for c in codes if c in by_code]
+
+    def ancestor(self, level: RegionLevel) -> "Region | None":
+        return next((r for r in self.ancestors() if r.level == level), None)
 
     @property
     def full_name(self) -> str:

@@ -69,7 +69,7 @@ def move_region(region: Region, new_parent: Region, new_code: str) -> None:
     db.session.flush()
     # Descendants keep their place under the region; only the prefix of their paths moves.
     descendants = db.session.execute(
-        select(Region).where(Region.path.startswith(old_path), Region.id != region.id)
+        select(Region).where(Region.in_subtree(old_path), Region.id != region.id)
     ).scalars()
     for child in descendants:
         child.path = new_path + child.path[len(old_path):]
@@ -78,7 +78,7 @@ def move_region(region: Region, new_parent: Region, new_code: str) -> None:
 
 def set_region_active(region: Region, active: bool) -> None:
     """Deactivate (never delete: records and history point at regions) with the whole subtree."""
-    ids = select(Region.id).where(Region.path.startswith(region.path))
+    ids = select(Region.id).where(Region.in_subtree(region.path))
     for r in db.session.execute(select(Region).where(Region.id.in_(ids))).scalars():
         r.active = active
     db.session.flush()

@@ -16,7 +16,7 @@ def _board_region() -> Region:
     region = scoped_get_or_404(Region, request.args.get("region", current_user.region_id))
     if region.level in (RegionLevel.TOWNSHIP, RegionLevel.VILLAGE):
         # A clerk sees only its own row of the county board: the scope filters the rest.
-        return region.parent if region.level == RegionLevel.TOWNSHIP else region.parent.parent
+        return region.ancestor(RegionLevel.COUNTY)
     return region
 
 

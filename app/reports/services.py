@@ -190,7 +190,7 @@ def summary_boards(region: Region, standard: Standard, today: date) -> list[Coun
     lines = {c.id: CountySummary(county=c) for c in counties_under(region)}
     townships = (
         select(Region.id, Region.parent_id)
-        .where(Region.path.startswith(region.path), Region.level == RegionLevel.TOWNSHIP, Region.active.is_(True))
+        .where(Region.in_subtree(region.path), Region.level == RegionLevel.TOWNSHIP, Region.active.is_(True))
         .subquery()
     )
     federations = (  # the first registered active federation of each township
@@ -257,6 +257,6 @@ def _results_by_code(inspection_ids: list[int]) -> dict[int, dict[str, ItemResul
 def counties_under(region: Region) -> list[Region]:
     return db.session.execute(
         select(Region)
-        .where(Region.path.startswith(region.path), Region.level == RegionLevel.COUNTY, Region.active.is_(True))
+        .where(Region.in_subtree(region.path), Region.level == RegionLevel.COUNTY, Region.active.is_(True))
         .order_by(Region.code)
     ).scalars().all()

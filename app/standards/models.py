@@ -12,7 +12,7 @@ from app.audit.models import Audited
 from app.enums import LabelledEnum
 from app.extensions import db, enum_type
 from app.organizations.models import Organization, OrgKind, OrgLevel
-from app.scoping import RegionScoped
+from app.regional import RegionScoped
 from app.timeutil import utcnow
 
 
@@ -111,6 +111,7 @@ class Verdict(LabelledEnum):
 
 class Inspection(Audited, RegionScoped, db.Model):
     __tablename__ = "inspections"
+    __scope_parent__ = "organization_id"
     __table_args__ = (
         Index("ix_inspections_region_inspected", "region_id", "inspected_on", "id"),
         # An organisation's latest finalized inspection (the coverage boards) is one index probe.
@@ -169,6 +170,7 @@ class InspectionResult(Audited, RegionScoped, db.Model):
     """One item's result in one inspection."""
 
     __tablename__ = "inspection_results"
+    __scope_parent__ = "inspection_id"
     __table_args__ = (UniqueConstraint("inspection_id", "item_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -195,6 +197,7 @@ class Rectification(Audited, RegionScoped, db.Model):
     """整改: a failed item of a finalized inspection, followed until the county closes it (销号)."""
 
     __tablename__ = "rectifications"
+    __scope_parent__ = "inspection_id"
     __table_args__ = (
         Index("ix_rectifications_region_status_due", "region_id", "status", "due_on"),
         UniqueConstraint("inspection_id", "item_id"),  # one finding per failed item

@@ -333,6 +333,8 @@ def test_todo_lists_terms_to_renew_in_scope(app, world, orgs):
     with app.test_request_context():
         set_scope(None)
         clerk, supervisor, viewer = (db.session.get(User, world.users[name]) for name in ("clerk", "supervisor", "viewer"))
+        for user in (clerk, supervisor, viewer):
+            user.region  # noqa: B018 - loaded while unscoped: relationship loads are scoped too
         set_scope(clerk.region.path)
         groups = todo_for(clerk, local_today())
         assert [(g.title, [i.label for i in g.items]) for g in groups] == [("90 天内到期换届", ["凤城镇体育总会"])]
