@@ -77,6 +77,11 @@ class Config:
     # set JOBS_IN_PROCESS=0 when separate `flask --app wsgi worker` processes do.
     JOBS_IN_PROCESS = os.environ.get("JOBS_IN_PROCESS", "1") != "0"
     PDF_PROCESSES = int(os.environ.get("PDF_PROCESSES", "0"))  # 0: one per core, at most 4
+    # A running job's process marks it alive this often; a job silent for JOB_STALE_SECONDS was
+    # left behind by a process that died. Finished jobs' files are kept JOB_RESULT_HOURS.
+    JOB_HEARTBEAT_SECONDS = 10.0
+    JOB_STALE_SECONDS = 120.0
+    JOB_RESULT_HOURS = float(os.environ.get("JOB_RESULT_HOURS", "168"))
     # Behind a reverse proxy, set to the number of proxies so remote addresses are real.
     PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
 

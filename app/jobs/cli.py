@@ -7,7 +7,7 @@ import logging
 
 import click
 
-from app.jobs import bp
+from app.jobs import bp, services
 from app.jobs.worker import run_forever
 
 
@@ -24,3 +24,9 @@ def worker(once: bool, poll: float):
         click.echo("后台任务进程已停止。")
         return
     click.echo(f"已处理 {ran} 个任务。")
+
+
+@bp.cli.command("clean-jobs")
+def clean_jobs():
+    """Remove the files of jobs finished longer ago than JOB_RESULT_HOURS (the worker does it too)."""
+    click.echo(f"已清理 {services.clean_finished_jobs()} 个过期任务的文件。")

@@ -15,6 +15,14 @@ class JobStatus(LabelledEnum):
     RUNNING = "running", "处理中"
     DONE = "done", "已完成"
     FAILED = "failed", "失败"
+    EXPIRED = "expired", "已过期"  # done, and its file cleaned away after the retention time
+
+
+# What a finished job's file is, as the download button names it.
+RESULT_LABELS = {
+    "application/pdf": "PDF",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "Excel 表格",
+}
 
 
 class Job(RegionScoped, db.Model):
@@ -33,11 +41,15 @@ class Job(RegionScoped, db.Model):
     total: Mapped[int] = mapped_column(default=0)
     result_path: Mapped[str] = mapped_column(String(300), default="")
     result_name: Mapped[str] = mapped_column(String(200), default="")
+    result_type: Mapped[str] = mapped_column(String(100), default="")  # the file's MIME type
     error: Mapped[str] = mapped_column(Text, default="")
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     started_at: Mapped[datetime | None]
     finished_at: Mapped[datetime | None]
+    # Written every few seconds by the process running the job: a job whose heartbeat stops
+    # was left behind by a process that died, however long a healthy run would take.
+    heartbeat_at: Mapped[datetime | None]
 
     @property
     def percent(self) -> int:
@@ -45,4 +57,8 @@ class Job(RegionScoped, db.Model):
 
     @property
     def finished(self) -> bool:
-        return self.status in (JobStatus.DONE, JobStatus.FAILED)
+        return self.status in (JobStatus.DONE, JobStatus.FAILED, JobStatus.EXPIRED)
+
+    @property
+    def result_label(self) -> str:
+        return RESULT_LABELS.get(self.result_type, "文件")

@@ -28,5 +28,5 @@ def download(job_id: int):
     path = Path(current_app.instance_path) / job.result_path if job.result_path else None
     if job.status != JobStatus.DONE or path is None or not path.is_file():
         abort(404)
-    return send_file(path, mimetype="application/pdf", download_name=job.result_name or path.name,
-                     as_attachment=False, max_age=0)
+    return send_file(path, mimetype=job.result_type or "application/octet-stream",
+                     download_name=job.result_name or path.name, as_attachment=False, max_age=0)

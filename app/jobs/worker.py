@@ -18,6 +18,21 @@ log = logging.getLogger(__name__)
 
 POLL_SECONDS = 1.0
 IDLE_STOP_SECONDS = 60.0
+CLEAN_EVERY_SECONDS = 600.0
+
+
+class Housekeeping:
+    """Removes expired job files now and then, from whichever loop runs jobs."""
+
+    def __init__(self):
+        self._last = float("-inf")
+
+    def maybe_clean(self) -> None:
+        if time.monotonic() - self._last >= CLEAN_EVERY_SECONDS:
+            self._last = time.monotonic()
+            cleaned = services.clean_finished_jobs()
+            if cleaned:
+                log.info("cleaned %s finished jobs' files", cleaned)
 
 
 class InProcessWorker:
@@ -28,6 +43,7 @@ class InProcessWorker:
         self._thread: threading.Thread | None = None
         self._pid = os.getpid()
         self._stopping = False
+        self._housekeeping = Housekeeping()
 
     def wake(self) -> None:
         with self._lock:
@@ -53,6 +69,7 @@ class InProcessWorker:
             try:
                 with self.app.app_context():
                     try:
+                        self._housekeeping.maybe_clean()
                         ran = services.run_next_job() is not None
                     finally:
                         db.session.remove()
@@ -86,7 +103,9 @@ def in_process_worker(app) -> InProcessWorker:
 def run_forever(*, once: bool = False, poll: float = POLL_SECONDS) -> int:
     """The ``flask worker`` loop (inside an app context): run queued jobs, sleep, repeat."""
     ran = 0
+    housekeeping = Housekeeping()
     while True:
+        housekeeping.maybe_clean()
         job = services.run_next_job()
         if job is not None:
             log.info("job %s %s: %s", job.id, job.kind, job.status.value)

@@ -40,6 +40,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from app.extensions import db
+from app.jobs.registry import JobResult, job_handler
 
 ROOT = Path(__file__).resolve().parents[2]
 STATIC_DIR = ROOT / "static"
@@ -523,22 +524,16 @@ def finalized_inspection_ids(region, *, kind=None, date_from: date | None = None
     return list(db.session.execute(stmt).scalars())
 
 
-def run_batch_job(job, progress: ProgressCallback) -> None:
-    """The ``inspection_sheets`` job: render, store under instance/jobs/, note the file on the job.
+@job_handler("inspection_sheets")
+def run_batch_job(job, progress: ProgressCallback) -> JobResult:
+    """The ``inspection_sheets`` job: every sheet in one PDF under instance/jobs/.
 
-    Runs outside any request: a request context on the address the user printed from gives
-    the QR codes their absolute URLs, and the scope of the job's region is set again."""
-    import secrets
-
-    from app.jobs.services import results_dir
-    from app.scoping import set_scope
+    A request context on the address the user printed from gives the QR codes their absolute
+    URLs; the scope and the audit name are the job's creator's (jobs.services.run_job)."""
+    from app.jobs.services import result_path
 
     params = job.params
-    region_path = job.region.path
-    relative = f"jobs/{job.id}-{secrets.token_hex(6)}.pdf"
-    results_dir()
+    out = result_path(job, ".pdf")
     with current_app.test_request_context("/", base_url=params.get("base_url") or "http://localhost/"):
-        set_scope(region_path)
-        batch_pdf(params["inspection_ids"], progress, out_path=Path(current_app.instance_path) / relative)
-    job.result_path = relative
-    job.result_name = params.get("filename") or filename(job.title)
+        batch_pdf(params["inspection_ids"], progress, out_path=out)
+    return JobResult(out, params.get("filename") or filename(job.title), "application/pdf")
