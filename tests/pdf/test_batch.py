@@ -164,10 +164,11 @@ def test_a_failing_job_is_reported(app, supervisor_client, county, monkeypatch):
 
 def test_batch_in_two_processes_merges_into_one_pdf(app, county, tmp_path, monkeypatch):
     """The multi-process path (forkserver children + pypdf merge), with progress reported."""
+    import app.printing.batch as batch
     import app.standards.pdf as pdf
     from app.scoping import set_scope
 
-    monkeypatch.setattr(pdf, "IN_PROCESS_BATCH", 1)
+    monkeypatch.setattr(batch, "IN_PROCESS_BATCH", 1)
     seen = []
     ids = list(county["names"])
     stats = {}
