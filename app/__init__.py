@@ -5,6 +5,7 @@ from flask import Flask, abort, redirect, request, url_for
 from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from app import printing
 from app.assets import init_assets
 from app.audit.labels import readable_changes
 from app.extensions import compress, csrf, db, login_manager, migrate
@@ -47,6 +48,7 @@ def create_app(config_class=Config) -> Flask:
     csrf.init_app(app)
     compress.init_app(app)
     init_assets(app, ROOT / "static")
+    printing.init_app(app)
 
     _import_models()
     _register_blueprints(app)

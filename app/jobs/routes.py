@@ -1,12 +1,13 @@
 """A job's page (progress, then the download) and its result file."""
 from pathlib import Path
 
-from flask import abort, current_app, send_file
+from flask import abort, current_app
 from flask_login import login_required
 
 from app.htmx import render
 from app.jobs import bp, services
 from app.jobs.models import Job, JobStatus
+from app.printing.downloads import send_download
 from app.scoping import scoped_get_or_404
 
 
@@ -28,5 +29,6 @@ def download(job_id: int):
     path = Path(current_app.instance_path) / job.result_path if job.result_path else None
     if job.status != JobStatus.DONE or path is None or not path.is_file():
         abort(404)
-    return send_file(path, mimetype=job.result_type or "application/octet-stream",
-                     download_name=job.result_name or path.name, as_attachment=False, max_age=0)
+    # PDFs open in the browser; other files (spreadsheets) are saved.
+    return send_download(path, job.result_name or path.name, inline=job.result_type == "application/pdf",
+                         content_type=job.result_type or None)

@@ -1,6 +1,4 @@
-import io
-
-from flask import flash, redirect, render_template, request, send_file, session, url_for
+from flask import flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -16,14 +14,16 @@ from app.organizations.forms import ConfirmImportForm, EventForm, ImportForm, Or
 from app.organizations.models import EventKind, LifecycleEvent, Organization, OrgKind, ReviewResult
 from app.pagination import paginate, search_term
 from app.permissions import roles_required
+from app.printing.downloads import file_name, send_download
 from app.regions.models import Region, RegionLevel
 from app.regions.services import region_choices
 from app.scoping import scoped_get_or_404
+from app.spreadsheets import pending
+from app.spreadsheets.imports import MAX_FILE_BYTES, UploadError
 from app.timeutil import local_today
 
 # Viewers read; everyone else keeps the registry of their own subtree (the scope sees to that).
 writer_required = roles_required("admin", "supervisor", "clerk")
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 IMPORT_TOKENS = "organization_imports"  # session key: the uploads this browser may confirm
 
 
@@ -68,8 +68,7 @@ def export():
     today = local_today()
     organizations = db.session.execute(_filtered(filters, today)).scalars().all()
     data = importing.export_workbook(organizations, today)
-    return send_file(io.BytesIO(data), mimetype=XLSX, as_attachment=True,
-                     download_name=f"体育社会组织名册-{today:%Y%m%d}.xlsx")
+    return send_download(data, file_name("体育社会组织名册", f"{today:%Y%m%d}", suffix=".xlsx"))
 
 
 @bp.route("/organizations/<int:org_id>")
@@ -189,8 +188,7 @@ def new_event(org_id: int):
 @bp.route("/organizations/import/template.xlsx")
 @login_required
 def import_template():
-    return send_file(io.BytesIO(importing.template_workbook()), mimetype=XLSX, as_attachment=True,
-                     download_name="体育社会组织名册导入模板.xlsx")
+    return send_download(importing.roster_template(), "体育社会组织名册导入模板.xlsx")
 
 
 def _remember_upload(token: str) -> None:
@@ -199,7 +197,7 @@ def _remember_upload(token: str) -> None:
 
 def _forget_upload(token: str) -> None:
     session[IMPORT_TOKENS] = [t for t in session.get(IMPORT_TOKENS, []) if t != token]
-    importing.discard_upload(token)
+    pending.discard_upload(token)
 
 
 def _preview(preview, token: str | None, status: int = 200):
@@ -215,15 +213,15 @@ def import_roster():
         return _confirm_import()
     form = ImportForm()
     if form.validate_on_submit():
-        data = form.file.data.read(importing.MAX_FILE_BYTES + 1)
+        data = form.file.data.read(MAX_FILE_BYTES + 1)
         try:
-            preview = importing.parse_roster(data)
-        except importing.RosterFileError as error:
+            preview = importing.RosterImport().preview(data)
+        except UploadError as error:
             form.file.errors.append(str(error))
         else:
             token = None
             if preview.ok:
-                token = importing.keep_upload(data)
+                token = pending.keep_upload(data)
                 _remember_upload(token)
             return _preview(preview, token)
     return render_template("organizations/import.html", form=form, columns=importing.COLUMNS,
@@ -233,13 +231,14 @@ def import_roster():
 def _confirm_import():
     form = ConfirmImportForm()
     token = form.token.data or ""
-    path = importing.upload_path(token) if token in session.get(IMPORT_TOKENS, []) else None
+    path = pending.upload_path(token) if token in session.get(IMPORT_TOKENS, []) else None
     if not form.validate_on_submit() or path is None:
         flash("这份名册已导入或已过期，请重新上传。", "error")
         return redirect(url_for("organizations.import_roster"), 303)
+    roster = importing.RosterImport()
     try:
-        preview = importing.parse_roster(path.read_bytes())
-    except importing.RosterFileError as error:
+        preview = roster.preview(path.read_bytes())
+    except UploadError as error:
         _forget_upload(token)
         flash(str(error), "error")
         return redirect(url_for("organizations.import_roster"), 303)
@@ -248,7 +247,7 @@ def _confirm_import():
         _forget_upload(token)
         return _preview(preview, None, 422)
     try:
-        organizations = importing.import_roster(preview)
+        organizations = roster.confirm(preview)
         db.session.commit()
     except IntegrityError:
         db.session.rollback()

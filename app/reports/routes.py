@@ -1,14 +1,11 @@
-from urllib.parse import quote
-
-from flask import Response, flash, render_template, request
+from flask import flash, render_template, request
 from flask_login import current_user, login_required
 
+from app.printing.downloads import file_name, send_download
 from app.regions.models import Region, RegionLevel
 from app.reports import bp, excel, services
 from app.scoping import scoped_get_or_404
 from app.timeutil import local_today
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _board_region() -> Region:
@@ -47,7 +44,4 @@ def coverage_export():
     region = _board_region()
     standard, board, summaries = _boards(region)
     data = excel.county_workbook(board) if board else excel.summary_workbook(region.name, summaries)
-    filename = f"{region.name}达标覆盖情况-{local_today():%Y%m%d}.xlsx"
-    response = Response(data, mimetype=XLSX)
-    response.headers["Content-Disposition"] = f"attachment; filename=coverage.xlsx; filename*=UTF-8''{quote(filename)}"
-    return response
+    return send_download(data, file_name(f"{region.name}达标覆盖情况", f"{local_today():%Y%m%d}", suffix=".xlsx"))

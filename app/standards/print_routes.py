@@ -1,10 +1,8 @@
 """Printed paper: an inspection's audit sheet and evidence appendix, a blank sheet of a standard
 version, batch printing as a background job, and the verification code printed on every sheet."""
-import io
 import re
-from urllib.parse import quote
 
-from flask import current_app, redirect, render_template, request, send_file, url_for
+from flask import current_app, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from sqlalchemy import select
@@ -14,6 +12,7 @@ from wtforms.validators import DataRequired, Optional, ValidationError
 
 from app.extensions import db
 from app.jobs import services as jobs
+from app.printing.downloads import send_download
 from app.regions.models import Region, RegionLevel
 from app.scoping import scoped_get_or_404
 from app.standards import bp, pdf
@@ -23,23 +22,12 @@ from app.standards.services import CODE_ALPHABET
 CODE_RE = re.compile(f"^[{CODE_ALPHABET}]{{8}}$")
 
 
-def _send_pdf(data: bytes, name: str):
-    """Inline: the browser shows the paper. The Chinese name travels as filename* (RFC 5987);
-    browsers too old for it get the address's own name (sheet.pdf) rather than a stripped one."""
-    response = send_file(io.BytesIO(data), mimetype="application/pdf", as_attachment=False)
-    response.headers["Content-Disposition"] = (
-        f"inline; filename=\"{request.path.rsplit('/', 1)[-1]}\"; filename*=UTF-8''{quote(name)}"
-    )
-    response.content_length = len(data)
-    return response
-
-
 @bp.route("/inspections/<int:inspection_id>/sheet.pdf")
 @login_required
 def audit_sheet(inspection_id: int):
     """检查表: finalized or not (a draft prints with a 草稿 watermark)."""
     inspection = scoped_get_or_404(Inspection, inspection_id)
-    return _send_pdf(pdf.audit_sheet_pdf(inspection), pdf.sheet_filename(inspection))
+    return send_download(pdf.audit_sheet_pdf(inspection), pdf.sheet_filename(inspection), inline=True)
 
 
 @bp.route("/inspections/<int:inspection_id>/evidence.pdf")
@@ -48,7 +36,7 @@ def evidence_sheet(inspection_id: int):
     """佐证材料: the photos attached to the inspection's items."""
     inspection = scoped_get_or_404(Inspection, inspection_id)
     name = pdf.filename(inspection.organization.name, "佐证材料", f"{inspection.inspected_on:%Y%m%d}")
-    return _send_pdf(pdf.evidence_pdf(inspection), name)
+    return send_download(pdf.evidence_pdf(inspection), name, inline=True)
 
 
 @bp.route("/standards/versions/<int:version_id>/blank.pdf")
@@ -57,7 +45,7 @@ def blank_sheet(version_id: int):
     """A blank sheet of one standard version, to fill by hand on site."""
     version = scoped_get_or_404(StandardVersion, version_id)
     name = pdf.filename(version.standard.title.removesuffix("标准"), "检查表", f"第{version.number}版", "空白")
-    return _send_pdf(pdf.blank_sheet_pdf(version), name)
+    return send_download(pdf.blank_sheet_pdf(version), name, inline=True)
 
 
 # --------------------------------------------------------------------------- batch printing

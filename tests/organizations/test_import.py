@@ -2,6 +2,7 @@
 import io
 import re
 from datetime import date
+from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
@@ -10,6 +11,8 @@ from sqlalchemy import func, select
 from app.extensions import db
 from app.organizations import importing
 from app.organizations.models import Organization, OrgKind, OrgLevel, PartyBranch
+from app.spreadsheets import pending
+from app.spreadsheets.cells import parse_date
 from tests.organizations.factories import make_org, roster_row, valid_code, xlsx
 
 TEMPLATE = "/organizations/import/template.xlsx"
@@ -68,8 +71,8 @@ def test_template_round_trip_preview_then_confirm(app, supervisor_client, world)
     assert org_count(app) == 0  # the preview writes nothing
     token = token_of(preview)
     with app.app_context():
-        kept = importing.upload_path(token)
-    assert kept.parent == importing.Path(app.instance_path) / "imports" and kept.name == f"{token}.xlsx"
+        kept = pending.upload_path(token)
+    assert kept.parent == Path(app.instance_path) / "imports" and kept.name == f"{token}.xlsx"
 
     done = supervisor_client.post(IMPORT, data={"token": token})
     assert done.status_code == 303 and done.headers["Location"].endswith("/organizations")
@@ -92,7 +95,7 @@ def test_template_round_trip_preview_then_confirm(app, supervisor_client, world)
 
 
 def kept_uploads(app) -> set:
-    return set((importing.Path(app.instance_path) / "imports").glob("*.xlsx"))
+    return set((Path(app.instance_path) / "imports").glob("*.xlsx"))
 
 
 def test_preview_lists_row_errors_and_writes_nothing(app, client_as, world):
@@ -237,10 +240,10 @@ def test_viewer_cannot_import(viewer_client, world):
 @pytest.mark.parametrize("value", [date(2021, 5, 1), "2021-05-01", "2021/5/1", "2021.5.1", "2021年5月1日", "20210501",
                                    44317, 44317.0])
 def test_dates_as_people_type_them(value):
-    assert importing._date(value) == date(2021, 5, 1)
+    assert parse_date(value) == date(2021, 5, 1)
 
 
 @pytest.mark.parametrize("value", ["去年", "2021-02-30", 12, True])
 def test_dates_that_are_not(value):
     with pytest.raises(ValueError, match="年-月-日"):
-        importing._date(value)
+        parse_date(value)

@@ -1,12 +1,16 @@
 """The registry over HTTP: list, search and filters, detail, forms, lifecycle events, export."""
 import io
+import re
+import zipfile
 from datetime import date, timedelta
 
 import pytest
+from openpyxl import load_workbook
 from sqlalchemy import func, select
 
 from app.attachments.models import Attachment
 from app.extensions import db
+from app.organizations.importing import COLUMNS
 from app.organizations.models import EventKind, LifecycleEvent, Organization, OrgKind, OrgStatus
 from app.timeutil import local_today
 from tests.organizations.factories import get_org, make_org, read_xlsx, valid_code
@@ -321,6 +325,20 @@ def test_export_dates_are_dates(supervisor_client, orgs):
     rows = read_xlsx(supervisor_client.get("/organizations/export.xlsx?q=凤城").data)
     start = rows[1][rows[0].index("本届任期开始")]
     assert start.date() == local_today() - timedelta(days=1800)
+
+
+def test_export_writes_a_formula_typed_as_a_name_as_inert_text(app, supervisor_client, world):
+    evil = '=HYPERLINK("http://evil","click")'
+    make_org(app, world.town_a1, name=evil, contact_phone="@SUM(1+1)")
+    data = supervisor_client.get("/organizations/export.xlsx").data
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        sheet_xml = archive.read("xl/worksheets/sheet1.xml").decode()
+    assert "<f>" not in sheet_xml  # no formula anywhere: the name is an inline string
+    assert re.search(r'<c r="A2"[^>]* t="inlineStr"><is><t>=HYPERLINK\("http://evil","click"\)</t>', sheet_xml)
+    row = load_workbook(io.BytesIO(data)).active[2]
+    name, phone = row[0], row[[c.key for c in COLUMNS].index("contact_phone")]
+    assert (name.value, name.data_type, name.quotePrefix) == (evil, "s", True)
+    assert (phone.value, phone.data_type, phone.quotePrefix) == ("@SUM(1+1)", "s", True)
 
 
 # ---------------------------------------------------------------- 我的待办

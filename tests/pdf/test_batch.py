@@ -164,10 +164,11 @@ def test_a_failing_job_is_reported(app, supervisor_client, county, monkeypatch):
 
 def test_batch_in_two_processes_merges_into_one_pdf(app, county, tmp_path, monkeypatch):
     """The multi-process path (forkserver children + pypdf merge), with progress reported."""
+    import app.printing.batch as batch
     import app.standards.pdf as pdf
     from app.scoping import set_scope
 
-    monkeypatch.setattr(pdf, "IN_PROCESS_BATCH", 1)
+    monkeypatch.setattr(batch, "IN_PROCESS_BATCH", 1)
     seen = []
     ids = list(county["names"])
     stats = {}
@@ -175,7 +176,8 @@ def test_batch_in_two_processes_merges_into_one_pdf(app, county, tmp_path, monke
         set_scope(None)
         out = pdf.batch_pdf(ids, lambda done, total: seen.append((done, total)), out_path=tmp_path / "b.pdf",
                             processes=2, stats=stats)
-    assert stats["processes"] == 2
+    assert stats["processes"] == 2 and len(stats["children_peak_mb"]) == 2  # what bench/pdf.py reads
+    assert stats["html_s"] <= stats["layout_and_parts_s"] <= stats["total_s"]
     assert seen[0] == (0, 3) and seen[-1] == (3, 3) and len(seen) == 4
     text = pdf_text(out)
     for name in county["names"].values():

@@ -146,13 +146,13 @@ def test_missing_records_are_404(supervisor_client, world):
 
 
 def test_url_fetcher_only_reads_local_allowed_files(app, tmp_path):
-    from app.standards.pdf import _local_fetcher
+    from app.printing.engine import local_fetcher
 
     allowed = tmp_path / "allowed"
     allowed.mkdir()
     (allowed / "a.jpg").write_bytes(jpeg_bytes(10, 10))
     (tmp_path / "secret.txt").write_text("x")
-    fetcher = _local_fetcher([str(allowed)])
+    fetcher = local_fetcher([str(allowed)])
     assert fetcher.fetch((allowed / "a.jpg").as_uri()).read()[:2] == b"\xff\xd8"
     for url in ["http://127.0.0.1:9/x.png", "https://example.com/a.jpg", (tmp_path / "secret.txt").as_uri(),
                 (allowed / ".." / "secret.txt").as_uri(), "ftp://example.com/x"]:
@@ -161,7 +161,7 @@ def test_url_fetcher_only_reads_local_allowed_files(app, tmp_path):
 
 
 def test_long_titles_shrink_to_fit(app):
-    from app.standards.pdf import title_size
+    from app.printing.filters import title_size
 
     assert title_size("乡镇体育总会“四有”验收检查表") == 22
     assert title_size("很" * 40) < 12
@@ -194,7 +194,7 @@ def test_multi_page_sheet_numbers_its_pages(app, world, supervisor_client, tmp_p
 
 
 def test_inspection_dates_print_in_chinese(app):
-    from app.standards.pdf import cn_date
+    from app.printing.filters import cn_date
 
     assert cn_date(date(2026, 3, 5)) == "2026年3月5日"
     assert cn_date(None) == ""

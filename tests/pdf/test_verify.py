@@ -87,6 +87,7 @@ def test_printed_qr_encodes_the_verify_url(app, code_and_id):
 
 
 def test_sheet_carries_the_qr_of_its_verify_url(app, code_and_id):
+    from app.printing.filters import qr_svg
     from app.scoping import set_scope
     from app.standards import pdf
     from app.standards.models import Inspection
@@ -95,7 +96,7 @@ def test_sheet_carries_the_qr_of_its_verify_url(app, code_and_id):
     with app.test_request_context(base_url="https://tiyu.example.cn/"):
         set_scope(None)
         html = pdf.sheet_html(db.session.get(Inspection, inspection_id))
-        assert str(pdf.qr_svg(f"https://tiyu.example.cn/v/{code}")) in html
+        assert str(qr_svg(f"https://tiyu.example.cn/v/{code}")) in html
 
 
 def test_public_base_url_goes_on_the_paper(app, code_and_id):

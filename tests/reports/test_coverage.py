@@ -64,3 +64,17 @@ def test_excel_export(app, world, client_as):
     assert values[4][0] == "北留镇" and values[4][-3] == "不达标"
     summary = load_workbook(io.BytesIO(client_as("viewer").get("/coverage.xlsx").data)).active
     assert [row[0] for row in summary.iter_rows(min_row=3, values_only=True)] == ["阳城县", "泽州县"]
+
+
+def test_excel_export_of_a_county_whose_name_no_sheet_title_accepts(app, world, client_as):
+    _world_with_checks(app, world)
+    with app.app_context():
+        db.session.get(Region, world.county_a.id).name = "沁水/县"
+        db.session.commit()
+    response = client_as("supervisor").get("/coverage.xlsx")
+    assert response.status_code == 200
+    workbook = load_workbook(io.BytesIO(response.data))
+    assert workbook.sheetnames == ["沁水县"]
+    assert workbook.active["A1"].value == "沁水/县乡镇体育总会“四有”标准达标情况"
+    disposition = response.headers["Content-Disposition"]
+    assert disposition.startswith("attachment; filename=\"coverage.xlsx\"; filename*=UTF-8''%E6%B2%81%E6%B0%B4%E5%8E%BF")
