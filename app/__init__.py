@@ -9,6 +9,7 @@ from app import printing
 from app.assets import init_assets
 from app.audit.labels import readable_changes
 from app.extensions import compress, csrf, db, login_manager, migrate
+from app.permissions import current_view_allows
 from app.scoping import scope_for, set_scope
 from app.timeutil import format_local
 from config import Config
@@ -24,11 +25,6 @@ SECURITY_HEADERS = {
     "X-Frame-Options": "DENY",
     "Referrer-Policy": "same-origin",
 }
-
-# Endpoints a user who must first change the password may still post to.
-ALWAYS_ALLOWED_POSTS = {"auth.logout", "auth.change_password"}
-# Posts that change no domain record, so a read-only viewer may make them too.
-READ_ONLY_POSTS = ALWAYS_ALLOWED_POSTS | {"standards.batch_print"}
 
 
 def create_app(config_class=Config) -> Flask:
@@ -102,11 +98,11 @@ def _register_request_hooks(app: Flask) -> None:
         if not current_user.is_authenticated:
             return None
         set_scope(scope_for(current_user.region))
-        if request.endpoint in ALWAYS_ALLOWED_POSTS:
+        if current_view_allows("before_password_change"):
             return None
         if current_user.must_change_password and request.endpoint != "main.healthz":
             return redirect(url_for("auth.change_password"))
-        if request.method == "POST" and not current_user.can_write and request.endpoint not in READ_ONLY_POSTS:
+        if request.method == "POST" and not current_user.can_write and not current_view_allows("read_only_allowed"):
             abort(403)
         return None
 

@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from random import Random
 from types import SimpleNamespace
 
-from app.auth.models import Role
+from app.auth.roles import Role
 from app.regions.models import RegionLevel
 from app.regions.services import region_path
 from bench.names import person_name, phone, place_name

@@ -8,7 +8,8 @@ from flask_migrate import upgrade
 from sqlalchemy import MetaData
 
 from app import create_app
-from app.auth.models import Role, User
+from app.auth.models import User
+from app.auth.roles import Role
 from app.auth.services import create_user
 from app.extensions import db
 from app.regions.models import Region, RegionLevel

@@ -5,7 +5,7 @@ from wtforms import BooleanField, PasswordField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, Length, Optional, Regexp, ValidationError
 
-from app.auth.models import Role
+from app.auth.roles import Role, role_region_problem
 from app.auth.services import find_user
 
 PASSWORD_RULE = "至少 8 位，须同时包含字母和数字。"
@@ -71,19 +71,3 @@ class UserForm(FlaskForm):
 class ResetPasswordForm(FlaskForm):
     password = PasswordField("新的临时密码", validators=[DataRequired("请输入新的临时密码。"), strong_password],
                              description="用户下次登录后须修改。" + PASSWORD_RULE)
-
-
-def role_region_problem(role: Role, region) -> str | None:
-    """A clerk works for a township, a supervisor for a county; viewers and admins anywhere above."""
-    from app.regions.models import RegionLevel
-
-    allowed = {
-        Role.CLERK: {RegionLevel.TOWNSHIP},
-        Role.SUPERVISOR: {RegionLevel.COUNTY},
-        Role.VIEWER: {RegionLevel.PROVINCE, RegionLevel.CITY, RegionLevel.COUNTY},
-        Role.ADMIN: {RegionLevel.PROVINCE, RegionLevel.CITY, RegionLevel.COUNTY},
-    }[role]
-    if region.level not in allowed:
-        names = "、".join(level.label for level in allowed)
-        return f"{role.label}只能属于{names}级区划。"
-    return None

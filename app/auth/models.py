@@ -9,17 +9,11 @@ from sqlalchemy.orm import Mapped, mapped_column
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.audit.models import Audited
-from app.enums import LabelledEnum
+from app.auth.roles import Role
+from app.permissions import COUNTY_ROLES, WRITING_ROLES
 from app.extensions import db, enum_type
 from app.regional import SCOPE_ROOT, RegionScoped
 from app.timeutil import utcnow
-
-
-class Role(LabelledEnum):
-    ADMIN = "admin", "系统管理员"
-    SUPERVISOR = "supervisor", "县级督导员"
-    CLERK = "clerk", "乡镇文体干事"
-    VIEWER = "viewer", "市级查看（只读）"
 
 
 class User(UserMixin, Audited, RegionScoped, db.Model):
@@ -74,7 +68,11 @@ class User(UserMixin, Audited, RegionScoped, db.Model):
 
     @property
     def can_write(self) -> bool:
-        return self.role != Role.VIEWER
+        return self.role in WRITING_ROLES
+
+    @property
+    def is_county(self) -> bool:
+        return self.role in COUNTY_ROLES
 
 
 class LoginAttempt(db.Model):

@@ -9,13 +9,15 @@ from sqlalchemy.orm import contains_eager, joinedload
 from app.audit.history import history_for
 from app.auth import bp, services
 from app.auth.forms import ChangePasswordForm, LoginForm, ResetPasswordForm, UserForm
-from app.auth.models import Role, User
+from app.auth.models import User
+from app.auth.roles import Role
 from app.extensions import db, login_manager
 from app.htmx import render
 from app.pagination import apply_search, paginate, search_term
-from app.permissions import admin_required
+from app.permissions import admin_required, before_password_change
 from app.regions.models import Region
 from app.regions.services import region_choices
+from app.rules import RuleError
 from app.scoping import scoped_get_or_404, unscoped
 
 login_manager.login_view = "auth.login"
@@ -68,6 +70,7 @@ def login():
 
 @bp.route("/logout", methods=["POST"])
 @login_required
+@before_password_change
 def logout():
     logout_user()
     flash("您已退出登录。", "info")
@@ -76,6 +79,7 @@ def logout():
 
 @bp.route("/account/password", methods=["GET", "POST"])
 @login_required
+@before_password_change
 def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
@@ -118,13 +122,17 @@ def _user_form(user=None) -> UserForm:
 def new_user():
     form = _user_form()
     if form.validate_on_submit():
-        user = services.create_user(
-            username=form.username.data, display_name=form.display_name.data, role=Role(form.role.data),
-            region_id=form.region_id.data, password=form.password.data, phone=form.phone.data or "",
-        )
-        db.session.commit()
-        flash(f"已创建用户 {user}。", "success")
-        return redirect(url_for("auth.user_detail", user_id=user.id), 303)
+        try:
+            user = services.create_user(
+                username=form.username.data, display_name=form.display_name.data, role=Role(form.role.data),
+                region_id=form.region_id.data, password=form.password.data, phone=form.phone.data or "",
+            )
+        except RuleError as error:
+            error.show_on(form)
+        else:
+            db.session.commit()
+            flash(f"已创建用户 {user}。", "success")
+            return redirect(url_for("auth.user_detail", user_id=user.id), 303)
     return render_template("auth/user_form.html", form=form, user=None), 422 if form.is_submitted() else 200
 
 
@@ -143,11 +151,15 @@ def edit_user(user_id: int):
     form = _user_form(user)
     form.username.data = user.username
     if form.validate_on_submit():
-        services.update_user(user, display_name=form.display_name.data, role=Role(form.role.data),
-                             region_id=form.region_id.data, phone=form.phone.data or "")
-        db.session.commit()
-        flash("用户信息已保存。", "success")
-        return redirect(url_for("auth.user_detail", user_id=user.id), 303)
+        try:
+            services.update_user(user, display_name=form.display_name.data, role=Role(form.role.data),
+                                 region_id=form.region_id.data, phone=form.phone.data or "")
+        except RuleError as error:
+            error.show_on(form)
+        else:
+            db.session.commit()
+            flash("用户信息已保存。", "success")
+            return redirect(url_for("auth.user_detail", user_id=user.id), 303)
     return render_template("auth/user_form.html", form=form, user=user), 422 if form.is_submitted() else 200
 
 

@@ -1,6 +1,6 @@
 """Account rules: logging in with throttling and lock-out, and managing accounts.
 
-Services change state and flush; the view commits once.
+Services change state and flush; the view commits once. A broken rule raises RuleError.
 """
 from dataclasses import dataclass
 from datetime import timedelta
@@ -8,8 +8,11 @@ from datetime import timedelta
 from flask import current_app
 from sqlalchemy import func, select
 
-from app.auth.models import LoginAttempt, Role, User
+from app.auth.models import LoginAttempt, User
+from app.auth.roles import Role, role_region_problem
 from app.extensions import db
+from app.regions.models import Region
+from app.rules import RuleError
 from app.scoping import unscoped
 from app.timeutil import utcnow
 
@@ -84,7 +87,18 @@ def _authenticate(username: str, password: str, remote_addr: str) -> LoginResult
     return LoginResult(user=user)
 
 
+def _check_role_region(role: Role, region_id: int) -> None:
+    """The level rule holds for every way an account is made or changed, not only the form."""
+    region = db.session.get(Region, region_id)
+    if region is None:
+        raise RuleError("请选择所属区划。", "region_id")
+    if problem := role_region_problem(role, region):
+        raise RuleError(problem, "region_id")
+
+
 def create_user(*, username: str, display_name: str, role: Role, region_id: int, password: str, phone: str = "") -> User:
+    """A new account, which must change its password at first login; raises RuleError."""
+    _check_role_region(role, region_id)
     user = User(
         username=username.strip(),
         display_name=display_name.strip(),
@@ -100,6 +114,7 @@ def create_user(*, username: str, display_name: str, role: Role, region_id: int,
 
 
 def update_user(user: User, *, display_name: str, role: Role, region_id: int, phone: str) -> None:
+    _check_role_region(role, region_id)
     user.display_name = display_name.strip()
     user.role = role
     user.region_id = region_id

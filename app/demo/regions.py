@@ -3,7 +3,8 @@
 Names and codes follow the statistics office's division codes for the area; the
 four demo users share the password in DEMO_PASSWORD (listed in the README).
 """
-from app.auth.models import Role, User
+from app.auth.models import User
+from app.auth.roles import Role
 from app.auth.services import create_user
 from app.regions.models import Region, RegionLevel
 from app.regions.services import create_region

@@ -13,17 +13,17 @@ from app.organizations import bp, importing, services
 from app.organizations.forms import ConfirmImportForm, EventForm, ImportForm, OrganizationForm
 from app.organizations.models import EventKind, LifecycleEvent, Organization, OrgKind, ReviewResult
 from app.pagination import paginate, search_term
-from app.permissions import roles_required
+from app.permissions import writer_required
 from app.printing.downloads import file_name, send_download
 from app.regions.models import Region, RegionLevel
 from app.regions.services import region_choices
+from app.rules import RuleError
 from app.scoping import scoped_get_or_404
 from app.spreadsheets import pending
 from app.spreadsheets.imports import MAX_FILE_BYTES, UploadError
 from app.timeutil import local_today
 
 # Viewers read; everyone else keeps the registry of their own subtree (the scope sees to that).
-writer_required = roles_required("admin", "supervisor", "clerk")
 IMPORT_TOKENS = "organization_imports"  # session key: the uploads this browser may confirm
 
 
@@ -101,11 +101,6 @@ def _organization_form(organization: Organization | None = None) -> Organization
     return form
 
 
-def _show_errors(form, error: services.OrgRuleError) -> None:
-    for key, message in error.errors.items():
-        getattr(form, key).errors.append(message)
-
-
 @bp.route("/organizations/new", methods=["GET", "POST"])
 @writer_required
 def new():
@@ -113,8 +108,8 @@ def new():
     if form.validate_on_submit():
         try:
             organization = services.create_organization(form.organization_fields())
-        except services.OrgRuleError as error:
-            _show_errors(form, error)
+        except RuleError as error:
+            error.show_on(form)
         else:
             db.session.commit()
             flash(f"已登记“{organization.name}”。", "success")
@@ -131,8 +126,8 @@ def edit(org_id: int):
     if form.validate_on_submit():
         try:
             services.update_organization(organization, form.organization_fields())
-        except services.OrgRuleError as error:
-            _show_errors(form, error)
+        except RuleError as error:
+            error.show_on(form)
         else:
             db.session.commit()
             flash("组织信息已保存。", "success")
@@ -163,8 +158,8 @@ def new_event(org_id: int):
                 description=form.description.data or "", review_year=form.review_year.data,
                 review_result=ReviewResult(form.review_result.data) if form.review_result.data else None,
             )
-        except services.OrgRuleError as error:
-            _show_errors(form, error)
+        except RuleError as error:
+            error.show_on(form)
         else:
             _, upload_errors = save_uploads(form.documents.data or [], owner=outcome.event,
                                             region_id=outcome.event.region_id)

@@ -1,7 +1,7 @@
 """Organisation registry rules: credit codes, terms (换届), lifecycle events and annual reviews.
 
 Plain functions over the models, tested without HTTP. They flush; the view commits once.
-A broken rule raises OrgRuleError with one Chinese sentence per field it concerns.
+A broken rule raises RuleError with one Chinese sentence per field it concerns.
 The legal basis is 《社会团体登记管理条例》 (../shared/rules); article numbers are quoted where used.
 """
 import re
@@ -27,6 +27,7 @@ from app.organizations.models import (
 )
 from app.pagination import apply_search
 from app.regions.models import Region, RegionLevel
+from app.rules import RuleError
 from app.scoping import rehome
 from app.timeutil import local_today
 
@@ -66,14 +67,6 @@ TEXT_LIMITS = {
     "venue": 200, "funding_source": 200,
 }
 COUNT_FIELDS = ("member_count", "staff_count", "establishment_count")
-
-
-class OrgRuleError(ValueError):
-    """One or more broken rules, each a sentence for the field it belongs to."""
-
-    def __init__(self, errors: dict[str, str]):
-        super().__init__(next(iter(errors.values())))
-        self.errors = errors
 
 
 # ---------------------------------------------------------------- credit code (GB 32100-2015)
@@ -252,13 +245,13 @@ def _apply(org: Organization, fields: dict) -> None:
 
 
 def create_organization(fields: dict, *, check: bool = True, flush: bool = True) -> Organization:
-    """Register an organisation from ``fields`` (keys from ORG_FIELDS); raises OrgRuleError.
+    """Register an organisation from ``fields`` (keys from ORG_FIELDS); raises RuleError.
 
     ``check=False, flush=False`` is for the import, which has just checked every row itself
     and flushes them all at once.
     """
     if check and (problems := organization_problems(fields)):
-        raise OrgRuleError(problems)
+        raise RuleError.of(problems)
     org = Organization(term_years=DEFAULT_TERM_YEARS, status=OrgStatus.ACTIVE)
     _apply(org, fields)
     db.session.add(org)
@@ -269,7 +262,7 @@ def create_organization(fields: dict, *, check: bool = True, flush: bool = True)
 
 def update_organization(org: Organization, fields: dict) -> None:
     if problems := organization_problems({**{k: getattr(org, k) for k in ORG_FIELDS}, **fields}, org):
-        raise OrgRuleError(problems)
+        raise RuleError.of(problems)
     old_region_id = org.region_id
     _apply(org, fields)
     if org.region_id != old_region_id:
@@ -303,7 +296,7 @@ def record_event(
 
     成立 starts the first term, 换届 starts a new one (term_years from the charter), 注销
     dissolves the organisation and closes its record, 年审 records the year it covers and
-    its result. Raises OrgRuleError; returns the event with warnings that do not stop it.
+    its result. Raises RuleError; returns the event with warnings that do not stop it.
     """
     today = today or local_today()
     errors: dict[str, str] = {}
@@ -311,7 +304,7 @@ def record_event(
     founding = next((e for e in org.events if e.kind == EventKind.FOUNDING), None)
 
     if org.status == OrgStatus.DISSOLVED:
-        raise OrgRuleError({"kind": "该组织已注销，不能再登记其他事项。"})
+        raise RuleError("该组织已注销，不能再登记其他事项。", "kind")
     if event_date > today:
         errors["event_date"] = "日期不能晚于今天。"
     elif founding is not None and kind != EventKind.FOUNDING and event_date < founding.event_date:
@@ -349,7 +342,7 @@ def record_event(
             warnings.append(f"{review_year} 年度年检应于 {annual_review_due(review_year):%Y-%m-%d} 前完成"
                             "（《社会团体登记管理条例》第二十八条），本次登记已逾期。")
     if errors:
-        raise OrgRuleError(errors)
+        raise RuleError.of(errors)
 
     event = LifecycleEvent(
         organization=org, region_id=org.region_id, kind=kind, event_date=event_date,

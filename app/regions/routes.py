@@ -10,6 +10,7 @@ from app.permissions import admin_required
 from app.regions import bp, services
 from app.regions.forms import MoveRegionForm, RegionForm, RenameRegionForm
 from app.regions.models import Region
+from app.rules import RuleError
 from app.scoping import scoped_get_or_404
 
 
@@ -55,11 +56,11 @@ def new(parent_id: int):
         flash("村（社区）是最末一级，不能再添加下级区划。", "error")
         return redirect(url_for("regions.detail", region_id=parent.id), 303)
     if form.validate_on_submit():
-        problem = services.parent_problem(level, parent) or services.code_problem(form.code.data, level, parent)
-        if problem:
-            form.code.errors.append(problem)
-        else:
+        try:
             region = services.create_region(name=form.name.data, code=form.code.data, level=level, parent=parent)
+        except RuleError as error:
+            error.show_on(form)
+        else:
             db.session.commit()
             flash(f"已添加{level.label}“{region.name}”。", "success")
             return redirect(url_for("regions.index", parent=parent.id), 303)
@@ -96,13 +97,11 @@ def move(region_id: int):
         return redirect(url_for("regions.detail", region_id=region.id), 303)
     if form.validate_on_submit():
         new_parent = scoped_get_or_404(Region, form.parent_id.data)
-        problem = services.parent_problem(region.level, new_parent) or services.code_problem(
-            form.code.data, region.level, new_parent, region_id=region.id
-        )
-        if problem:
-            form.code.errors.append(problem)
-        else:
+        try:
             services.move_region(region, new_parent, form.code.data)
+        except RuleError as error:
+            error.show_on(form)
+        else:
             db.session.commit()
             flash(f"已将“{region.name}”移至“{new_parent.name}”。", "success")
             return redirect(url_for("regions.detail", region_id=region.id), 303)
@@ -114,12 +113,11 @@ def move(region_id: int):
 @admin_required
 def toggle_active(region_id: int):
     region = scoped_get_or_404(Region, region_id)
-    if region.id == current_user.region_id:
-        flash("不能停用自己所属的区划。", "error")
-    elif not region.active and region.parent is not None and not region.parent.active:
-        flash("上级区划已停用，请先启用上级区划。", "error")
+    try:
+        services.set_region_active(region, not region.active, current_user)
+    except RuleError as error:
+        flash(error.message, "error")
     else:
-        services.set_region_active(region, not region.active)
         db.session.commit()
         flash(f"已{'启用' if region.active else '停用'}“{region.name}”及其下级区划。", "success")
     return redirect(url_for("regions.detail", region_id=region.id), 303)

@@ -4,6 +4,7 @@ from wtforms.fields.choices import SelectChoice
 
 from app.extensions import db
 from app.regions.models import CODE_LENGTH, SIGNIFICANT_DIGITS, Region, RegionLevel
+from app.rules import RuleError
 
 
 def code_problem(code: str, level: RegionLevel, parent: Region | None, region_id: int | None = None) -> str | None:
@@ -38,6 +39,9 @@ def parent_problem(level: RegionLevel, parent: Region | None) -> str | None:
 
 
 def create_region(*, name: str, code: str, level: RegionLevel, parent: Region | None) -> Region:
+    """A new region under ``parent``; raises RuleError when the level or the code does not fit."""
+    if problem := parent_problem(level, parent) or code_problem(code, level, parent):
+        raise RuleError(problem, "code")
     region = Region(name=name.strip(), code=code, level=level, parent=parent, active=True,
                     path=region_path(parent, code))
     db.session.add(region)
@@ -61,6 +65,9 @@ def move_region(region: Region, new_parent: Region, new_code: str) -> None:
     Codes follow the parent, so the region gets its new official code; the codes of
     regions below it are left to be corrected one by one, as the statistics office issues them.
     """
+    if problem := parent_problem(region.level, new_parent) or code_problem(
+            new_code, region.level, new_parent, region_id=region.id):
+        raise RuleError(problem, "code")
     old_path = region.path
     new_path = region_path(new_parent, new_code)
     region.parent = new_parent
@@ -76,8 +83,12 @@ def move_region(region: Region, new_parent: Region, new_code: str) -> None:
     db.session.flush()
 
 
-def set_region_active(region: Region, active: bool) -> None:
+def set_region_active(region: Region, active: bool, user) -> None:
     """Deactivate (never delete: records and history point at regions) with the whole subtree."""
+    if not active and region.id == user.region_id:
+        raise RuleError("不能停用自己所属的区划。")
+    if active and region.parent is not None and not region.parent.active:
+        raise RuleError("上级区划已停用，请先启用上级区划。")
     ids = select(Region.id).where(Region.in_subtree(region.path))
     for r in db.session.execute(select(Region).where(Region.id.in_(ids))).scalars():
         r.active = active

@@ -12,6 +12,7 @@ from wtforms.validators import DataRequired, Optional, ValidationError
 
 from app.extensions import db
 from app.jobs import services as jobs
+from app.permissions import read_only_allowed
 from app.printing.downloads import send_download
 from app.regions.models import Region, RegionLevel
 from app.scoping import scoped_get_or_404
@@ -89,6 +90,7 @@ def batch_print_form():
 
 @bp.route("/inspections/print", methods=["POST"])
 @login_required
+@read_only_allowed
 def batch_print():
     """Every finalized inspection of a region (or a filter) in one PDF, made in the background."""
     form = BatchPrintForm()

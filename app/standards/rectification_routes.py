@@ -10,12 +10,13 @@ from app.extensions import db
 from app.htmx import render
 from app.organizations.models import Organization
 from app.pagination import apply_search, paginate, search_term
-from app.permissions import roles_required
+from app.permissions import county_required
 from app.scoping import scoped_get_or_404
 from app.standards import bp, services
 from app.standards.forms import RectificationReviewForm, RectificationSubmitForm
 from app.standards.models import Rectification, RectificationStatus, StandardItem
-from app.standards.services import COUNTY_ROLES, RefusedFiles, WorkflowError
+from app.rules import RuleError
+from app.standards.services import RefusedFiles
 from app.timeutil import local_today
 
 OWNER = Rectification.__tablename__
@@ -56,7 +57,7 @@ def _page(rectification: Rectification, status: int = 200, **overrides):
         "submit_form": RectificationSubmitForm(formdata=None, obj=rectification),
         "review_form": RectificationReviewForm(formdata=None),
         "upload_errors": [],
-        "is_county": current_user.role in COUNTY_ROLES,
+        "is_county": current_user.is_county,
     }
     context.update(overrides)
     return render_template("standards/rectification.html", **context), status
@@ -80,7 +81,7 @@ def submit_rectification(rectification_id: int):
     except RefusedFiles as refused:
         db.session.rollback()  # nothing is sent; the typed report stays on the page
         return _page(rect, 422, submit_form=form, upload_errors=refused.errors)
-    except WorkflowError as error:
+    except RuleError as error:
         db.session.rollback()
         form.response.errors.append(str(error))
         return _page(rect, 422, submit_form=form)
@@ -90,7 +91,7 @@ def submit_rectification(rectification_id: int):
 
 
 @bp.route("/rectifications/<int:rectification_id>/review", methods=["POST"])
-@roles_required(*COUNTY_ROLES)
+@county_required
 def review_rectification(rectification_id: int):
     """销号 (close) or 退回 (send back), by the button pressed."""
     rect = scoped_get_or_404(Rectification, rectification_id)
@@ -103,7 +104,7 @@ def review_rectification(rectification_id: int):
             services.close_rectification(rect, current_user, form.note.data or "")
         else:
             services.send_back(rect, current_user, form.note.data or "")
-    except WorkflowError as error:
+    except RuleError as error:
         form.note.errors.append(str(error))
         return _page(rect, 422, review_form=form)
     db.session.commit()

@@ -10,7 +10,7 @@ from app.extensions import db
 from app.htmx import render
 from app.organizations.models import Organization
 from app.pagination import apply_search, paginate, search_term
-from app.permissions import roles_required
+from app.permissions import county_required
 from app.regions.models import Region
 from app.scoping import scoped_get_or_404
 from app.standards import bp, services
@@ -25,7 +25,7 @@ from app.standards.models import (
     StandardVersion,
     Verdict,
 )
-from app.standards.services import COUNTY_ROLES, WorkflowError
+from app.rules import RuleError
 from app.timeutil import local_today
 
 RESULT_OWNER = InspectionResult.__tablename__
@@ -70,7 +70,7 @@ def new_inspection(org_id: int):
                 organization, InspectionKind(form.kind.data), user=current_user,
                 inspected_on=form.inspected_on.data, inspectors=form.inspectors.data or "",
             )
-        except WorkflowError as error:
+        except RuleError as error:
             form.kind.errors.append(str(error))
         else:
             db.session.commit()
@@ -86,7 +86,7 @@ def _inspection_page(inspection: Inspection, status: int = 200, **overrides):
     context = {
         "inspection": inspection,
         "editable": services.can_edit(inspection, current_user),
-        "is_county": current_user.role in COUNTY_ROLES,
+        "is_county": current_user.is_county,
         "evidence": attachments_for(RESULT_OWNER, [r.id for r in inspection.results]),
         "upload_errors": {},
         "accept": ACCEPT_ATTR,
@@ -140,7 +140,7 @@ def _save_posted_results(inspection: Inspection, form) -> None:
             uploads={r.id: request.files.getlist(f"evidence_{r.id}") for r in inspection.results},
             remove_attachment_ids=request.form.getlist("remove_evidence", type=int),
         )
-    except WorkflowError as error:
+    except RuleError as error:
         db.session.rollback()
         form.summary.errors.append(str(error))
         raise _Refused(_inspection_page(_load_inspection(inspection.id), status=422, form=form)) from error
@@ -164,7 +164,7 @@ def save_inspection(inspection_id: int):
     if request.form.get("action") == "submit":
         try:
             services.submit(inspection, current_user)
-        except WorkflowError as error:
+        except RuleError as error:
             message = (f"已保存，但未能提交：{error}", "error")
         else:
             message = ("检查已提交，等待县级审核定稿。" if inspection.kind == InspectionKind.SELF_CHECK else "检查已提交。",
@@ -175,12 +175,12 @@ def save_inspection(inspection_id: int):
 
 
 @bp.route("/inspections/<int:inspection_id>/return", methods=["POST"])
-@roles_required(*COUNTY_ROLES)
+@county_required
 def return_inspection(inspection_id: int):
     inspection = _load_inspection(inspection_id)
     try:
         services.return_to_draft(inspection, current_user)
-    except WorkflowError as error:
+    except RuleError as error:
         flash(str(error), "error")
     else:
         db.session.commit()
@@ -189,7 +189,7 @@ def return_inspection(inspection_id: int):
 
 
 @bp.route("/inspections/<int:inspection_id>/finalize", methods=["POST"])
-@roles_required(*COUNTY_ROLES)
+@county_required
 def finalize_inspection(inspection_id: int):
     """定稿签字, after saving whatever the page's results say, so a choice not yet saved is not lost."""
     inspection = _load_inspection(inspection_id)
@@ -209,7 +209,7 @@ def finalize_inspection(inspection_id: int):
             inspection, current_user, signed_by=form.signed_by.data, signed_on=form.signed_on.data,
             due_on=form.due_on.data, owner=form.owner.data or "",
         )
-    except WorkflowError as error:
+    except RuleError as error:
         db.session.commit()
         form.signed_by.errors.append(str(error))
         return _finalize_failed(inspection, form, results)
@@ -227,7 +227,7 @@ def _finalize_failed(inspection: Inspection, form: FinalizeForm, results=None):
 
 
 @bp.route("/inspections/<int:inspection_id>/recheck", methods=["POST"])
-@roles_required(*COUNTY_ROLES)
+@county_required
 def recheck(inspection_id: int):
     original = _load_inspection(inspection_id)
     form = RecheckForm()
@@ -236,7 +236,7 @@ def recheck(inspection_id: int):
     try:
         inspection = services.start_recheck(original, user=current_user, inspected_on=form.inspected_on.data,
                                             inspectors=form.inspectors.data or "")
-    except WorkflowError as error:
+    except RuleError as error:
         form.inspected_on.errors.append(str(error))
         return _inspection_page(original, status=422, recheck_form=form)
     db.session.commit()
@@ -259,7 +259,7 @@ def self_checks():
     form = SpotCheckForm()
     status = 200
     if request.method == "POST":
-        if current_user.role not in COUNTY_ROLES:
+        if not current_user.is_county:
             abort(403)
         if form.validate_on_submit():
             try:
@@ -267,7 +267,7 @@ def self_checks():
                     [org for org, _ in rows], form.size.data, user=current_user,
                     inspected_on=form.inspected_on.data, inspectors=form.inspectors.data or "",
                 )
-            except WorkflowError as error:
+            except RuleError as error:
                 db.session.rollback()
                 form.size.errors.append(str(error))
             else:
@@ -277,7 +277,7 @@ def self_checks():
         status = 422
     done = sum(1 for _, check in rows if check is not None)
     return render_template("standards/self_checks.html", rows=rows, year=year, form=form, done=done,
-                           is_county=current_user.role in COUNTY_ROLES), status
+                           is_county=current_user.is_county), status
 
 
 @bp.app_template_global()

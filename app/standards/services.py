@@ -1,7 +1,7 @@
 """Inspection and rectification rules: verdicts, allowed transitions, immutability.
 
 Plain functions over the models, tested without HTTP. They flush; the view commits.
-A rule broken raises WorkflowError with the sentence to show the user.
+A rule broken raises RuleError with the sentence to show the user.
 """
 import random
 import secrets
@@ -12,10 +12,12 @@ from sqlalchemy import event, exists, inspect, select
 from sqlalchemy.orm import Session, contains_eager
 
 from app.attachments.services import attachments_for, delete_attachment, save_uploads
-from app.auth.models import Role, User
+from app.auth.models import User
+from app.auth.roles import Role
 from app.extensions import db
 from app.organizations.models import Organization, OrgKind, OrgLevel, OrgStatus
 from app.regions.models import Region
+from app.rules import RuleError
 from app.standards.models import (
     Inspection,
     InspectionKind,
@@ -36,10 +38,6 @@ DEFAULT_RECTIFICATION_DAYS = 30
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 
 
-class WorkflowError(ValueError):
-    """A step the rules do not allow, with the reason in Chinese."""
-
-
 # Who may start which kind of inspection: the township checks itself, the county checks others.
 KINDS_BY_ROLE = {
     Role.CLERK: (InspectionKind.SELF_CHECK,),
@@ -47,7 +45,6 @@ KINDS_BY_ROLE = {
     Role.ADMIN: (InspectionKind.ACCEPTANCE, InspectionKind.SPOT_CHECK, InspectionKind.SELF_CHECK),
     Role.VIEWER: (),
 }
-COUNTY_ROLES = (Role.SUPERVISOR, Role.ADMIN)
 
 
 def compute_verdict(results: Iterable[tuple[bool, ItemResult | None]]) -> Verdict:
@@ -102,13 +99,13 @@ def start_inspection(
 ) -> Inspection:
     """A draft inspection with one empty result per item of the standard's current version."""
     if kind != InspectionKind.RECHECK and kind not in allowed_kinds(user):
-        raise WorkflowError(f"您的角色不能发起{kind.label}。")
+        raise RuleError(f"您的角色不能发起{kind.label}。")
     if organization.status != OrgStatus.ACTIVE:
-        raise WorkflowError("该组织已注销，不能再检查。")
+        raise RuleError("该组织已注销，不能再检查。")
     if version is None:
         standard = standard_for(organization)
         if standard is None or standard.current_version is None:
-            raise WorkflowError(f"没有适用于{organization.level.label}{organization.kind.label}的标准。")
+            raise RuleError(f"没有适用于{organization.level.label}{organization.kind.label}的标准。")
         version = standard.current_version
     inspection = Inspection(
         organization=organization,
@@ -133,10 +130,10 @@ def start_inspection(
 
 def start_recheck(original: Inspection, *, user: User, inspected_on: date, inspectors: str = "") -> Inspection:
     """复查: a new inspection of the same organisation against the same standard version."""
-    if user.role not in COUNTY_ROLES:
-        raise WorkflowError("只有县级督导员可以发起复查。")
+    if not user.is_county:
+        raise RuleError("只有县级督导员可以发起复查。")
     if not original.is_finalized:
-        raise WorkflowError("只能对已定稿的检查发起复查。")
+        raise RuleError("只能对已定稿的检查发起复查。")
     return start_inspection(
         original.organization, InspectionKind.RECHECK, user=user, inspected_on=inspected_on,
         inspectors=inspectors, version=original.version, recheck_of=original,
@@ -148,17 +145,17 @@ def can_edit(inspection: Inspection, user: User) -> bool:
     if inspection.status == InspectionStatus.FINALIZED or not user.can_write:
         return False
     if inspection.status == InspectionStatus.SUBMITTED:
-        return user.role in COUNTY_ROLES
+        return user.is_county
     if inspection.kind == InspectionKind.SELF_CHECK:
         return True
-    return user.role in COUNTY_ROLES
+    return user.is_county
 
 
 def _require_editable(inspection: Inspection, user: User) -> None:
     if inspection.is_finalized:
-        raise WorkflowError("该检查已定稿签字，不能再修改；如需更正请发起复查。")
+        raise RuleError("该检查已定稿签字，不能再修改；如需更正请发起复查。")
     if not can_edit(inspection, user):
-        raise WorkflowError("您不能修改这份检查。")
+        raise RuleError("您不能修改这份检查。")
 
 
 def record_results(inspection: Inspection, user: User, values: dict[int, tuple[ItemResult | None, str]]) -> None:
@@ -169,7 +166,7 @@ def record_results(inspection: Inspection, user: User, values: dict[int, tuple[I
         row = by_id[result_id]
         problem = result_problem(row.item, result)
         if problem:
-            raise WorkflowError(problem)
+            raise RuleError(problem)
         row.result = result
         row.note = note.strip()
     db.session.flush()
@@ -214,19 +211,19 @@ def save_inspection(
 def submit(inspection: Inspection, user: User) -> None:
     _require_editable(inspection, user)
     if inspection.status != InspectionStatus.DRAFT:
-        raise WorkflowError("只有草稿可以提交。")
+        raise RuleError("只有草稿可以提交。")
     missing = unanswered(inspection)
     if missing:
-        raise WorkflowError("还有未填写结果的项目：" + "、".join(r.item.title for r in missing) + "。")
+        raise RuleError("还有未填写结果的项目：" + "、".join(r.item.title for r in missing) + "。")
     inspection.status = InspectionStatus.SUBMITTED
     db.session.flush()
 
 
 def return_to_draft(inspection: Inspection, user: User) -> None:
-    if user.role not in COUNTY_ROLES:
-        raise WorkflowError("只有县级督导员可以退回检查。")
+    if not user.is_county:
+        raise RuleError("只有县级督导员可以退回检查。")
     if inspection.status != InspectionStatus.SUBMITTED:
-        raise WorkflowError("只有已提交的检查可以退回修改。")
+        raise RuleError("只有已提交的检查可以退回修改。")
     inspection.status = InspectionStatus.DRAFT
     db.session.flush()
 
@@ -241,17 +238,17 @@ def finalize(
     owner: str = "",
 ) -> list[Rectification]:
     """定稿签字: compute the verdict, freeze the inspection, open a rectification per failed item."""
-    if user.role not in COUNTY_ROLES:
-        raise WorkflowError("只有县级督导员可以定稿签字。")
+    if not user.is_county:
+        raise RuleError("只有县级督导员可以定稿签字。")
     if inspection.is_finalized:
-        raise WorkflowError("该检查已经定稿。")
+        raise RuleError("该检查已经定稿。")
     if inspection.kind == InspectionKind.SELF_CHECK and inspection.status != InspectionStatus.SUBMITTED:
-        raise WorkflowError("乡镇提交自查后，县里才能审核定稿。")
+        raise RuleError("乡镇提交自查后，县里才能审核定稿。")
     missing = unanswered(inspection)
     if missing:
-        raise WorkflowError("还有未填写结果的项目：" + "、".join(r.item.title for r in missing) + "。")
+        raise RuleError("还有未填写结果的项目：" + "、".join(r.item.title for r in missing) + "。")
     if not signed_by.strip():
-        raise WorkflowError("请填写签字人姓名。")
+        raise RuleError("请填写签字人姓名。")
     inspection.verdict = inspection_verdict(inspection)
     inspection.status = InspectionStatus.FINALIZED
     inspection.signed_by = signed_by.strip()
@@ -276,7 +273,7 @@ def finalize(
     return rectifications
 
 
-class RefusedFiles(WorkflowError):
+class RefusedFiles(RuleError):
     """Some uploaded files were refused; ``errors`` has one sentence per file."""
 
     def __init__(self, errors: list[str]):
@@ -287,11 +284,11 @@ class RefusedFiles(WorkflowError):
 def submit_rectification(rectification: Rectification, user: User, response: str, files=()) -> None:
     """The township reports what it did, with its evidence; a refused file refuses the report."""
     if not user.can_write:
-        raise WorkflowError("只读账号不能提交整改。")
+        raise RuleError("只读账号不能提交整改。")
     if rectification.status != RectificationStatus.OPEN:
-        raise WorkflowError("只有整改中的事项可以提交核验。")
+        raise RuleError("只有整改中的事项可以提交核验。")
     if not response.strip():
-        raise WorkflowError("请说明整改情况。")
+        raise RuleError("请说明整改情况。")
     _, errors = save_uploads(files, owner=rectification, region_id=rectification.region_id)
     if errors:
         raise RefusedFiles(errors)
@@ -303,10 +300,10 @@ def submit_rectification(rectification: Rectification, user: User, response: str
 
 def close_rectification(rectification: Rectification, user: User, note: str = "") -> None:
     """销号: the county has verified the fix."""
-    if user.role not in COUNTY_ROLES:
-        raise WorkflowError("只有县级督导员可以核验销号。")
+    if not user.is_county:
+        raise RuleError("只有县级督导员可以核验销号。")
     if rectification.status != RectificationStatus.SUBMITTED:
-        raise WorkflowError("乡镇提交整改情况后才能核验销号。")
+        raise RuleError("乡镇提交整改情况后才能核验销号。")
     rectification.status = RectificationStatus.CLOSED
     rectification.review_note = note.strip()
     rectification.closed_at = utcnow()
@@ -315,12 +312,12 @@ def close_rectification(rectification: Rectification, user: User, note: str = ""
 
 
 def send_back(rectification: Rectification, user: User, note: str) -> None:
-    if user.role not in COUNTY_ROLES:
-        raise WorkflowError("只有县级督导员可以退回整改。")
+    if not user.is_county:
+        raise RuleError("只有县级督导员可以退回整改。")
     if rectification.status != RectificationStatus.SUBMITTED:
-        raise WorkflowError("只有待核验的整改可以退回。")
+        raise RuleError("只有待核验的整改可以退回。")
     if not note.strip():
-        raise WorkflowError("退回时请写明原因。")
+        raise RuleError("退回时请写明原因。")
     rectification.status = RectificationStatus.OPEN
     rectification.review_note = note.strip()
     rectification.times_returned += 1
@@ -374,9 +371,9 @@ def start_spot_checks(candidates: list[Organization], size: int, *, user: User, 
 def spot_check_sample(candidates: list[Organization], size: int, seed: int | None = None) -> list[Organization]:
     """抽取部分社会组织: a uniform random sample, reproducible when a seed is given."""
     if size <= 0:
-        raise WorkflowError("抽查数量至少为 1。")
+        raise RuleError("抽查数量至少为 1。")
     if size > len(candidates):
-        raise WorkflowError(f"抽查数量不能超过可抽取的组织数（{len(candidates)} 个）。")
+        raise RuleError(f"抽查数量不能超过可抽取的组织数（{len(candidates)} 个）。")
     return sorted(random.Random(seed).sample(candidates, size), key=lambda o: (o.region_id, o.name))
 
 
@@ -409,24 +406,24 @@ def _freeze_finalized_inspections(session, flush_context, instances):
             continue
         if inspection is not None and _committed_status(inspection) == InspectionStatus.FINALIZED \
                 and _changes_content(session, obj):
-            raise WorkflowError("该检查已定稿签字，不能再修改；如需更正请发起复查。")
+            raise RuleError("该检查已定稿签字，不能再修改；如需更正请发起复查。")
 
 
 def publish_version(standard: Standard, *, note: str, items: list[dict], published_by: str) -> StandardVersion:
     """Publish a new version of ``standard``; earlier versions (and inspections made with them) stay as they were.
 
     ``items`` are dicts with code, title, criterion, evidence_hint, required; rows without
-    a title are dropped. Raises WorkflowError when what is left cannot form a checklist.
+    a title are dropped. Raises RuleError when what is left cannot form a checklist.
     """
     rows = [row for row in items if (row.get("title") or "").strip()]
     if not rows:
-        raise WorkflowError("至少保留一个检查项目。")
+        raise RuleError("至少保留一个检查项目。")
     missing = [row["title"] for row in rows if not (row.get("criterion") or "").strip()]
     if missing:
-        raise WorkflowError("请填写以下项目的检查标准：" + "、".join(missing) + "。")
+        raise RuleError("请填写以下项目的检查标准：" + "、".join(missing) + "。")
     codes = [(row.get("code") or "").strip() or str(i) for i, row in enumerate(rows, start=1)]
     if len(set(codes)) != len(codes):
-        raise WorkflowError("项目编号不能重复。")
+        raise RuleError("项目编号不能重复。")
     number = max((v.number for v in standard.versions), default=0) + 1
     version = StandardVersion(standard=standard, number=number, note=note.strip(), published_by=published_by)
     version.items = [

@@ -8,7 +8,7 @@ from app.permissions import admin_required
 from app.standards import bp, services
 from app.standards.forms import PublishStandardForm
 from app.standards.models import Standard, StandardVersion
-from app.standards.services import WorkflowError
+from app.rules import RuleError
 
 BLANK_ROWS = 2  # room to add items without JavaScript
 
@@ -56,7 +56,7 @@ def publish_standard(standard_id: int):
         try:
             version = services.publish_version(standard, note=form.note.data, items=form.items.data,
                                                published_by=current_user.display_name)
-        except WorkflowError as problem:
+        except RuleError as problem:
             error = str(problem)
         else:
             db.session.commit()

@@ -5,11 +5,11 @@ from flask import url_for
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from app.auth.models import Role, User
+from app.auth.models import User
+from app.auth.roles import Role
 from app.extensions import db
 from app.main.todo import TodoGroup, TodoItem
 from app.standards.models import Inspection, InspectionKind, InspectionStatus, Rectification, RectificationStatus
-from app.standards.services import COUNTY_ROLES
 
 TODO_LIMIT = 20
 
@@ -47,7 +47,7 @@ def todo_for(user: User, today: date):
         groups.append(inspection_group("未提交的自查", Inspection.status == InspectionStatus.DRAFT,
                                        Inspection.kind == InspectionKind.SELF_CHECK,
                                        more=url_for("standards.inspections", status="draft")))
-    elif user.role in COUNTY_ROLES:
+    elif user.is_county:
         groups.append(inspection_group("待审核定稿", Inspection.status == InspectionStatus.SUBMITTED,
                                        more=url_for("standards.inspections", status="submitted")))
         groups.append(rect_group("待核验销号", Rectification.status == RectificationStatus.SUBMITTED,

@@ -1,6 +1,7 @@
 from sqlalchemy import select
 
-from app.auth.models import Role, User
+from app.auth.models import User
+from app.auth.roles import Role
 from app.extensions import db
 
 

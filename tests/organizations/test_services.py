@@ -15,8 +15,9 @@ from app.organizations.models import (
     ReviewResult,
     TermStatus,
 )
-from app.organizations.services import OrgRuleError, ReviewState, record_event, term_status
+from app.organizations.services import ReviewState, record_event, term_status
 from app.regions.models import Region
+from app.rules import RuleError
 from app.scoping import set_scope
 from tests.organizations.factories import TODAY, make_org, valid_code
 
@@ -131,10 +132,10 @@ def test_create_organization_derives_the_term_end(ctx):
 
 
 def test_create_organization_refuses_broken_rules_at_their_fields(ctx):
-    with pytest.raises(OrgRuleError) as caught:
+    with pytest.raises(RuleError) as caught:
         services.create_organization(fields(ctx, level=OrgLevel.COUNTY, member_count=-1, contact_phone="12ab",
                                             term_start=date(2023, 1, 1), term_end=date(2022, 1, 1)))
-    assert set(caught.value.errors) == {"level", "member_count", "contact_phone", "term_end"}
+    assert set(caught.value.problems) == {"level", "member_count", "contact_phone", "term_end"}
 
 
 def test_credit_code_is_unique_across_scopes(app, ctx):
@@ -178,9 +179,9 @@ def test_founding_starts_the_first_term(app, ctx):
 def test_founding_is_recorded_once(app, ctx):
     org = org_in_db(make_org(app, ctx.town_a1))
     record_event(org, EventKind.FOUNDING, date(2021, 6, 10), today=TODAY)
-    with pytest.raises(OrgRuleError) as caught:
+    with pytest.raises(RuleError) as caught:
         record_event(org, EventKind.FOUNDING, date(2022, 6, 10), today=TODAY)
-    assert "kind" in caught.value.errors
+    assert "kind" in caught.value.problems
     assert EventKind.FOUNDING not in services.allowed_event_kinds(org)
 
 
@@ -196,16 +197,16 @@ def test_reelection_moves_the_term(app, ctx):
 
 def test_reelection_cannot_go_back_before_the_current_term(app, ctx):
     org = org_in_db(make_org(app, ctx.town_a1, term_start=date(2024, 5, 1), term_end=date(2029, 5, 1)))
-    with pytest.raises(OrgRuleError) as caught:
+    with pytest.raises(RuleError) as caught:
         record_event(org, EventKind.REELECTION, date(2023, 5, 1), today=TODAY)
-    assert "2024-05-01" in caught.value.errors["event_date"]
+    assert "2024-05-01" in caught.value.problems["event_date"]
 
 
 def test_events_cannot_be_dated_in_the_future(app, ctx):
     org = org_in_db(make_org(app, ctx.town_a1))
-    with pytest.raises(OrgRuleError) as caught:
+    with pytest.raises(RuleError) as caught:
         record_event(org, EventKind.CHANGE, TODAY + timedelta(days=1), today=TODAY)
-    assert caught.value.errors == {"event_date": "日期不能晚于今天。"}
+    assert caught.value.problems == {"event_date": "日期不能晚于今天。"}
 
 
 def test_dissolution_closes_the_record(app, ctx):
@@ -214,7 +215,7 @@ def test_dissolution_closes_the_record(app, ctx):
     assert org.status == OrgStatus.DISSOLVED
     assert services.allowed_event_kinds(org) == []
     for kind in EventKind:
-        with pytest.raises(OrgRuleError, match="已注销"):
+        with pytest.raises(RuleError, match="已注销"):
             record_event(org, kind, date(2026, 5, 20), review_year=2025, review_result=ReviewResult.QUALIFIED,
                          today=TODAY)
     assert len(org.events) == 1
@@ -233,23 +234,23 @@ def test_change_registered_late_warns_with_article_18(app, ctx):
 
 def test_change_approved_after_registration_is_an_error(app, ctx):
     org = org_in_db(make_org(app, ctx.town_a1))
-    with pytest.raises(OrgRuleError) as caught:
+    with pytest.raises(RuleError) as caught:
         record_event(org, EventKind.CHANGE, date(2026, 3, 1), approved_on=date(2026, 3, 5), today=TODAY)
-    assert "approved_on" in caught.value.errors
+    assert "approved_on" in caught.value.problems
 
 
 def test_annual_review_needs_its_year_and_result(app, ctx):
     org = org_in_db(make_org(app, ctx.town_a1, registered_on=date(2020, 1, 1)))
-    with pytest.raises(OrgRuleError) as caught:
+    with pytest.raises(RuleError) as caught:
         record_event(org, EventKind.ANNUAL_REVIEW, date(2026, 4, 1), today=TODAY)
-    assert set(caught.value.errors) == {"review_year", "review_result"}
+    assert set(caught.value.problems) == {"review_year", "review_result"}
     outcome = record_event(org, EventKind.ANNUAL_REVIEW, date(2026, 4, 1), review_year=2025,
                            review_result=ReviewResult.QUALIFIED, today=TODAY)
     assert (outcome.event.review_year, outcome.event.review_result, outcome.warnings) == (2025, ReviewResult.QUALIFIED, [])
-    with pytest.raises(OrgRuleError) as caught:
+    with pytest.raises(RuleError) as caught:
         record_event(org, EventKind.ANNUAL_REVIEW, date(2026, 4, 2), review_year=2025,
                      review_result=ReviewResult.QUALIFIED, today=TODAY)
-    assert "已登记" in caught.value.errors["review_year"]
+    assert "已登记" in caught.value.problems["review_year"]
 
 
 def test_late_annual_review_warns_with_article_28(app, ctx):

@@ -6,7 +6,8 @@ import pytest
 from app.extensions import db
 from app.standards import services
 from app.standards.models import InspectionKind, InspectionStatus, ItemResult, RectificationStatus, Verdict
-from app.standards.services import WorkflowError, compute_verdict
+from app.rules import RuleError
+from app.standards.services import compute_verdict
 from tests.factories import make_inspection, make_org, user
 
 P, F, NA = ItemResult.PASS, ItemResult.FAIL, ItemResult.NOT_APPLICABLE
@@ -35,14 +36,14 @@ def test_inspection_uses_the_current_version_and_one_row_per_item(app, world):
 
 def test_required_item_cannot_be_not_applicable(app, world):
     with app.app_context():
-        with pytest.raises(WorkflowError, match="必备项"):
+        with pytest.raises(RuleError, match="必备项"):
             make_inspection(make_org(world.town_a1), results={"有经费": NA})
 
 
 def test_clerk_may_only_self_check(app, world):
     with app.app_context():
         org = make_org(world.town_a1)
-        with pytest.raises(WorkflowError):
+        with pytest.raises(RuleError):
             services.start_inspection(org, InspectionKind.ACCEPTANCE, user=user("clerk"), inspected_on=date.today())
         assert services.start_inspection(org, InspectionKind.SELF_CHECK, user=user("clerk"),
                                          inspected_on=date.today()).status == InspectionStatus.DRAFT
@@ -51,10 +52,10 @@ def test_clerk_may_only_self_check(app, world):
 def test_self_check_is_finalized_by_the_county_after_submission(app, world):
     with app.app_context():
         inspection = make_inspection(make_org(world.town_a1), InspectionKind.SELF_CHECK, by="clerk")
-        with pytest.raises(WorkflowError, match="提交自查"):
+        with pytest.raises(RuleError, match="提交自查"):
             services.finalize(inspection, user("supervisor"), signed_by="李建国", signed_on=date.today())
         services.submit(inspection, user("clerk"))
-        with pytest.raises(WorkflowError):
+        with pytest.raises(RuleError):
             services.finalize(inspection, user("clerk"), signed_by="王", signed_on=date.today())
         services.finalize(inspection, user("supervisor"), signed_by="李建国", signed_on=date.today())
         assert inspection.verdict == Verdict.PASS
@@ -64,7 +65,7 @@ def test_submit_requires_every_item(app, world):
     with app.app_context():
         inspection = services.start_inspection(make_org(world.town_a1), InspectionKind.ACCEPTANCE,
                                                user=user("supervisor"), inspected_on=date.today())
-        with pytest.raises(WorkflowError, match="未填写结果"):
+        with pytest.raises(RuleError, match="未填写结果"):
             services.submit(inspection, user("supervisor"))
 
 
@@ -83,15 +84,15 @@ def test_finalized_inspection_is_immutable(app, world):
     with app.app_context():
         inspection = make_inspection(make_org(world.town_a1), finalize=True)
         db.session.commit()
-        with pytest.raises(WorkflowError, match="已定稿"):
+        with pytest.raises(RuleError, match="已定稿"):
             services.record_results(inspection, user("supervisor"), {inspection.results[0].id: (F, "")})
         # Even code that bypasses the services cannot change it.
         inspection.results[0].note = "改动"
-        with pytest.raises(WorkflowError):
+        with pytest.raises(RuleError):
             db.session.flush()
         db.session.rollback()
         inspection.inspectors = "别人"
-        with pytest.raises(WorkflowError):
+        with pytest.raises(RuleError):
             db.session.flush()
         db.session.rollback()
 
@@ -107,16 +108,16 @@ def test_recheck_corrects_a_finalized_inspection(app, world):
 def test_rectification_lifecycle(app, world):
     with app.app_context():
         rect = make_inspection(make_org(world.town_a1), results={"有经费": F}, finalize=True).rectifications[0]
-        with pytest.raises(WorkflowError):
+        with pytest.raises(RuleError):
             services.close_rectification(rect, user("supervisor"))  # nothing reported yet
         services.submit_rectification(rect, user("clerk"), "已落实年度经费 2 万元")
         assert rect.status == RectificationStatus.SUBMITTED
-        with pytest.raises(WorkflowError, match="原因"):
+        with pytest.raises(RuleError, match="原因"):
             services.send_back(rect, user("supervisor"), "")
         services.send_back(rect, user("supervisor"), "缺少拨款凭证")
         assert rect.status == RectificationStatus.OPEN and rect.times_returned == 1
         services.submit_rectification(rect, user("clerk"), "补充拨款凭证")
-        with pytest.raises(WorkflowError):
+        with pytest.raises(RuleError):
             services.close_rectification(rect, user("clerk"))
         services.close_rectification(rect, user("supervisor"), "材料齐全")
         assert rect.status == RectificationStatus.CLOSED and rect.closed_by == "测试supervisor"
@@ -139,7 +140,7 @@ def test_self_check_status_and_sample(app, world):
         status = dict(services.self_check_status(2026))
         assert status[a1] is not None and status[a2] is None
         assert services.spot_check_sample([a1, a2], 1, seed=1) == services.spot_check_sample([a1, a2], 1, seed=1)
-        with pytest.raises(WorkflowError):
+        with pytest.raises(RuleError):
             services.spot_check_sample([a1, a2], 3)
 
 
@@ -155,7 +156,7 @@ def test_publishing_a_version_keeps_old_inspections(app, world):
         version = services.publish_version(standard, note="增加有制度", items=items, published_by="admin")
         assert version.number == 2 and standard.current_version is version
         assert len(inspection.version.items) == 4 and inspection.version.number == 1
-        with pytest.raises(WorkflowError, match="编号不能重复"):
+        with pytest.raises(RuleError, match="编号不能重复"):
             services.publish_version(standard, note="x", items=items + [items[0]], published_by="admin")
 
 
