@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from app.attachments.models import Attachment
 from app.extensions import db
+from app.rules import RuleError
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 PHOTO_MAX_SIDE = 1600
@@ -29,10 +30,6 @@ OFFICE_ZIP_TYPES = {
     "xl/": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "ppt/": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
 }
-
-
-class UploadError(ValueError):
-    """A file we refuse, with the sentence to show the user at the field."""
 
 
 def detect_document_type(data: bytes) -> str | None:
@@ -88,7 +85,7 @@ def _read_image(data: bytes) -> bool:
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
         return False
     if too_large:
-        raise UploadError("照片像素过大（超过 1.5 亿像素），请缩小后再上传。")
+        raise RuleError("照片像素过大（超过 1.5 亿像素），请缩小后再上传。")
     return True
 
 
@@ -118,20 +115,20 @@ def check_upload(file_storage) -> tuple[bytes, str, int | None, int | None]:
     name = file_storage.filename or "未命名文件"
     data = file_storage.read(MAX_UPLOAD_BYTES + 1)
     if not data:
-        raise UploadError(f"文件“{name}”是空的。")
+        raise RuleError(f"文件“{name}”是空的。")
     if len(data) > MAX_UPLOAD_BYTES:
-        raise UploadError(f"文件“{name}”超过 {MAX_UPLOAD_BYTES // 1024 // 1024} MB，请压缩后再上传。")
+        raise RuleError(f"文件“{name}”超过 {MAX_UPLOAD_BYTES // 1024 // 1024} MB，请压缩后再上传。")
     if _read_image(data):
         photo, width, height = _normalise_photo(data)
         return photo, "image/jpeg", width, height
     content_type = detect_document_type(data)
     if content_type is None:
-        raise UploadError(f"文件“{name}”不是支持的类型，只能上传{ACCEPTED}。")
+        raise RuleError(f"文件“{name}”不是支持的类型，只能上传{ACCEPTED}。")
     return data, content_type, None, None
 
 
 def save_upload(file_storage, *, owner, region_id: int) -> Attachment:
-    """Check, store and record one uploaded file for ``owner``; raises UploadError."""
+    """Check, store and record one uploaded file for ``owner``; raises RuleError."""
     data, content_type, width, height = check_upload(file_storage)
     digest = _store(data, _thumbnail(data) if content_type == "image/jpeg" else None)
     filename = (file_storage.filename or "未命名文件").replace("\\", "/").rsplit("/", 1)[-1][:200]
@@ -156,7 +153,7 @@ def save_uploads(files, *, owner, region_id: int) -> tuple[list[Attachment], lis
             continue
         try:
             saved.append(save_upload(file_storage, owner=owner, region_id=region_id))
-        except UploadError as error:
+        except RuleError as error:
             errors.append(str(error))
     return saved, errors
 

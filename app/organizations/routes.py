@@ -20,7 +20,7 @@ from app.regions.services import region_choices
 from app.rules import RuleError
 from app.scoping import scoped_get_or_404
 from app.spreadsheets import pending
-from app.spreadsheets.imports import MAX_FILE_BYTES, UploadError
+from app.spreadsheets.imports import MAX_FILE_BYTES
 from app.timeutil import local_today
 
 # Viewers read; everyone else keeps the registry of their own subtree (the scope sees to that).
@@ -211,7 +211,7 @@ def import_roster():
         data = form.file.data.read(MAX_FILE_BYTES + 1)
         try:
             preview = importing.RosterImport().preview(data)
-        except UploadError as error:
+        except RuleError as error:
             form.file.errors.append(str(error))
         else:
             token = None
@@ -233,7 +233,7 @@ def _confirm_import():
     roster = importing.RosterImport()
     try:
         preview = roster.preview(path.read_bytes())
-    except UploadError as error:
+    except RuleError as error:
         _forget_upload(token)
         flash(str(error), "error")
         return redirect(url_for("organizations.import_roster"), 303)

@@ -20,6 +20,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from app.extensions import db
+from app.rules import RuleError
 from app.spreadsheets.cells import cell_text
 from app.spreadsheets.writing import REQUIRED_FILL, add_sheet, header_row, new_workbook, to_bytes, write_row
 
@@ -51,10 +52,6 @@ class SheetSpec:
     def key_for(self, header) -> str | None:
         text = re.sub(r"[\s*＊]|[（(]必填[）)]", "", str(header or ""))
         return next((c.key for c in self.columns if c.header == text), None) or self.aliases.get(text)
-
-
-class UploadError(ValueError):
-    """The file as a whole cannot be read; the sentence says why."""
 
 
 @dataclass
@@ -140,13 +137,13 @@ def read_rows(spec: SheetSpec, data: bytes) -> tuple[list[tuple[int, dict]], lis
     title row above it does no harm; blank rows are skipped.
     """
     if not data:
-        raise UploadError("上传的文件是空的。")
+        raise RuleError("上传的文件是空的。")
     if len(data) > MAX_FILE_BYTES:
-        raise UploadError(f"文件超过 {MAX_FILE_BYTES // 1024 // 1024} MB，请分成几个文件导入。")
+        raise RuleError(f"文件超过 {MAX_FILE_BYTES // 1024 // 1024} MB，请分成几个文件导入。")
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError, TypeError) as error:
-        raise UploadError("文件不是有效的 Excel 工作簿（.xlsx）。如果是 .xls、.et 或 .csv 文件，"
+        raise RuleError("文件不是有效的 Excel 工作簿（.xlsx）。如果是 .xls、.et 或 .csv 文件，"
                           "请先用 Excel 或 WPS 另存为 .xlsx 再上传。") from error
     max_scanned = 5 * spec.max_rows
     try:
@@ -167,26 +164,26 @@ def read_rows(spec: SheetSpec, data: bytes) -> tuple[list[tuple[int, dict]], lis
         required = [c for c in spec.columns if c.required]
         if not columns:
             named = "".join(f"“{c.header}”" for c in required)
-            raise UploadError(f"找不到表头行：第一行应为{named}等列名，请使用下载的模板。")
+            raise RuleError(f"找不到表头行：第一行应为{named}等列名，请使用下载的模板。")
         missing = [c.header for c in required if c.key not in columns.values()]
         if missing:
-            raise UploadError(f"缺少必填列：{'、'.join(missing)}。")
+            raise RuleError(f"缺少必填列：{'、'.join(missing)}。")
         result = []
         header_row_number = number
         for number, values in enumerate(rows, start=header_row_number + 1):
             if number - header_row_number > max_scanned:
-                raise UploadError(f"{spec.document}行数过多（含空行超过 {max_scanned} 行），请删除多余的空行，"
+                raise RuleError(f"{spec.document}行数过多（含空行超过 {max_scanned} 行），请删除多余的空行，"
                                   f"每次最多导入 {spec.max_rows} 行。")
             record = {key: values[i] if i < len(values) else None for i, key in columns.items()}
             if all(cell_text(v) == "" for v in record.values()):
                 continue
             if len(result) >= spec.max_rows:
-                raise UploadError(f"一次最多导入 {spec.max_rows} 行，请分成几个文件导入。")
+                raise RuleError(f"一次最多导入 {spec.max_rows} 行，请分成几个文件导入。")
             result.append((number, record))
     finally:
         workbook.close()
     if not result:
-        raise UploadError(f"{spec.document}中没有数据行。")
+        raise RuleError(f"{spec.document}中没有数据行。")
     return result, ignored
 
 

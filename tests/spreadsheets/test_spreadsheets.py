@@ -11,7 +11,8 @@ from openpyxl import Workbook, load_workbook
 from app.organizations.models import PartyBranch
 from app.spreadsheets import pending
 from app.spreadsheets.cells import cell_text, parse_choice, parse_date, parse_integer
-from app.spreadsheets.imports import Column, Importer, SheetSpec, UploadError, template_workbook
+from app.rules import RuleError
+from app.spreadsheets.imports import Column, Importer, SheetSpec, template_workbook
 from app.spreadsheets.writing import new_workbook, sheet_title, to_bytes, write_row
 
 
@@ -131,7 +132,7 @@ def test_confirmation_saves_every_row_or_refuses(app):
     (b"not a workbook", "文件不是有效的 Excel 工作簿（.xlsx）"),
 ])
 def test_files_that_cannot_be_read_say_why(data, message):
-    with pytest.raises(UploadError, match=message.replace("(", r"\(")):
+    with pytest.raises(RuleError, match=message.replace("(", r"\(")):
         LedgerImport().preview(data)
 
 
