@@ -5,7 +5,7 @@ from flask import Flask, abort, redirect, request, url_for
 from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from app import printing
+from app import printing, standards
 from app.assets import init_assets
 from app.audit.labels import readable_changes
 from app.extensions import compress, csrf, db, login_manager, migrate
@@ -48,6 +48,7 @@ def create_app(config_class=Config) -> Flask:
 
     _import_models()
     _register_blueprints(app)
+    standards.init_app(app)
     _register_request_hooks(app)
     app.jinja_env.filters["local_dt"] = format_local
     app.jinja_env.globals["audit_changes"] = readable_changes
@@ -82,10 +83,16 @@ def _register_blueprints(app: Flask) -> None:
     from app.organizations import routes as organization_routes
     from app.regions import routes as region_routes
     from app.reports import routes as report_routes
-    from app.standards import print_routes, rectification_routes, standard_routes  # noqa: F401 - attach to standards.bp
-    from app.standards import routes as inspection_routes
+    from app.standards import (
+        inspection_routes,
+        rectification_routes,
+        sheet_routes,
+        standard_routes,
+        verification_routes,
+    )
 
-    for module in (main_routes, auth_routes, region_routes, organization_routes, inspection_routes, report_routes,
+    for module in (main_routes, auth_routes, region_routes, organization_routes, inspection_routes,
+                   rectification_routes, standard_routes, sheet_routes, verification_routes, report_routes,
                    job_routes, attachment_routes, audit_routes, errors, cli):
         app.register_blueprint(module.bp)
 

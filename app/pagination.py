@@ -1,9 +1,11 @@
-"""Paging and active search helpers shared by every list page."""
+"""Paging, active search and filter forms shared by every list page."""
 import math
 from dataclasses import dataclass
 
 from flask import current_app, request
 from sqlalchemy import func, or_, select
+from wtforms import Form, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
 
 from app.extensions import db
 
@@ -82,3 +84,26 @@ def apply_search(stmt, term: str, *columns):
     escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     like = f"%{escaped}%"
     return stmt.where(or_(*(col.ilike(like, escape="\\") for col in columns)))
+
+
+class FilterForm(Form):
+    """A list's filters, read from the query string: the page and its export read the same
+    values. An unknown choice (a stale or hand-edited link) filters nothing instead of failing."""
+
+    q = StringField("搜索", filters=[lambda value: (value or "").strip()[:100]])
+
+    def __init__(self, args=None):
+        super().__init__(args if args is not None else request.args)
+        for f in self:
+            if isinstance(f, SelectField) and f.data not in {c[0] for c in f.iter_choices()}:
+                f.data = ""
+
+    @staticmethod
+    def choices(enum, everything: str) -> list[SelectChoice]:
+        """An "all" option and one per member of a labelled enum."""
+        return [SelectChoice("", everything)] + [SelectChoice(m.value, m.label) for m in enum]
+
+    def chosen(self, name: str, enum):
+        """The enum member chosen in select ``name``, or None for "all"."""
+        value = self[name].data
+        return enum(value) if value else None

@@ -139,7 +139,7 @@ def _seed(app, count: int) -> list[int]:
     from app.organizations.models import Organization, OrgKind, OrgLevel
     from app.regions.models import RegionLevel
     from app.regions.services import create_region
-    from app.standards import services
+    from app.standards import inspections
     from app.standards.models import ItemResult
 
     province = create_region(name="山西省", code="140000", level=RegionLevel.PROVINCE, parent=None)
@@ -158,15 +158,15 @@ def _seed(app, count: int) -> list[int]:
         db.session.add(org)
         db.session.flush()
         day = date(2026, 3, 1) + timedelta(days=n % 28)
-        inspection = services.start_inspection(org, services.InspectionKind.ACCEPTANCE, user=supervisor,
+        inspection = inspections.start_inspection(org, services.InspectionKind.ACCEPTANCE, user=supervisor,
                                                inspected_on=day, inspectors="李建国、张伟")
-        services.record_results(inspection, supervisor, {
+        inspections.record_results(inspection, supervisor, {
             r.id: (ItemResult.FAIL if (n + r.position) % 7 == 0 else ItemResult.PASS,
                    f"现场查看{r.item.title}，资料齐全，{town.name}提供了相关佐证。") for r in inspection.results
         })
-        services.update_header(inspection, supervisor, inspected_on=day, inspectors="李建国、张伟",
+        inspections.update_header(inspection, supervisor, inspected_on=day, inspectors="李建国、张伟",
                                summary="检查组逐条逐项查看了场地、经费、人员和活动资料，听取了工作汇报。")
-        services.finalize(inspection, supervisor, signed_by="李建国", signed_on=day)
+        inspections.finalize(inspection, supervisor, signed_by="李建国", signed_on=day)
         ids.append(inspection.id)
     db.session.commit()
     return ids

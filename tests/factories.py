@@ -7,7 +7,7 @@ from PIL import Image
 from app.auth.models import User
 from app.extensions import db
 from app.organizations.models import Organization, OrgKind, OrgLevel
-from app.standards import services
+from app.standards import inspections
 from app.standards.models import Inspection, InspectionKind, ItemResult
 
 
@@ -29,16 +29,16 @@ def make_inspection(org: Organization, kind: InspectionKind = InspectionKind.ACC
                     finalize: bool = False, inspected_on: date | None = None) -> Inspection:
     """An inspection with every item PASS unless ``results`` (item title -> result) says otherwise."""
     actor = user(by if kind != InspectionKind.SELF_CHECK or by != "supervisor" else "clerk")
-    inspection = services.start_inspection(org, kind, user=actor, inspected_on=inspected_on or date(2026, 5, 10),
+    inspection = inspections.start_inspection(org, kind, user=actor, inspected_on=inspected_on or date(2026, 5, 10),
                                            inspectors="李建国、张伟")
     results = results or {}
-    services.record_results(inspection, actor, {
+    inspections.record_results(inspection, actor, {
         r.id: (results.get(r.item.title, ItemResult.PASS), f"{r.item.title}检查说明") for r in inspection.results
     })
     if finalize:
         if kind == InspectionKind.SELF_CHECK:
-            services.submit(inspection, actor)
-        services.finalize(inspection, user("supervisor"), signed_by="李建国", signed_on=date(2026, 5, 11))
+            inspections.submit(inspection, actor)
+        inspections.finalize(inspection, user("supervisor"), signed_by="李建国", signed_on=date(2026, 5, 11))
     return inspection
 
 

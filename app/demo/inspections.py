@@ -11,7 +11,7 @@ from werkzeug.datastructures import FileStorage
 from app.attachments.services import save_upload
 from app.auth.models import User
 from app.organizations.models import Organization, OrgKind, OrgLevel
-from app.standards import services
+from app.standards import inspections, rectifications
 from app.standards.models import InspectionKind, ItemResult
 
 CJK_FONT = Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc")
@@ -46,9 +46,9 @@ def demo_photo(caption: str, seed: int) -> FileStorage:
 
 
 def _run(org, kind, actor, signer, inspected_on, failed=(), finalize=True, submit=False, photos=0):
-    inspection = services.start_inspection(org, kind, user=actor, inspected_on=inspected_on,
+    inspection = inspections.start_inspection(org, kind, user=actor, inspected_on=inspected_on,
                                            inspectors="李建国、张伟" if kind != InspectionKind.SELF_CHECK else "王晓燕")
-    services.record_results(inspection, actor, {
+    inspections.record_results(inspection, actor, {
         r.id: (ItemResult.FAIL if r.item.title in failed else ItemResult.PASS,
                (NOTES_FAIL if r.item.title in failed else NOTES_PASS).get(r.item.title, "符合要求。"))
         for r in inspection.results
@@ -59,9 +59,9 @@ def _run(org, kind, actor, signer, inspected_on, failed=(), finalize=True, submi
                     owner=r, region_id=org.region_id)
         saved += 1
     if submit or (finalize and kind == InspectionKind.SELF_CHECK):
-        services.submit(inspection, actor)
+        inspections.submit(inspection, actor)
     if finalize:
-        services.finalize(inspection, signer, signed_by=signer.display_name, signed_on=inspected_on + timedelta(days=1))
+        inspections.finalize(inspection, signer, signed_by=signer.display_name, signed_on=inspected_on + timedelta(days=1))
     return inspection, saved
 
 
@@ -71,7 +71,7 @@ def load_inspections(organizations: list[Organization], users: dict[str, User]) 
     townships = [o for o in organizations if o.kind == OrgKind.FEDERATION and o.level == OrgLevel.TOWNSHIP]
     yangcheng = [o for o in townships if o.region.code.startswith("140522")]
     zezhou = [o for o in townships if o.region.code.startswith("140525")]
-    inspections, photos, rectifications = [], 0, []
+    made, photos, findings = [], 0, []
 
     # 阳城县: acceptance checks through the year, four of them with findings.
     failures = {0: ("有经费", "有活动"), 3: ("有活动",), 5: ("有场地", "有人员"), 8: ("有经费",)}
@@ -79,35 +79,35 @@ def load_inspections(organizations: list[Organization], users: dict[str, User]) 
         inspection, saved = _run(org, InspectionKind.ACCEPTANCE, supervisor, supervisor,
                                  date(2026, 4, 8) + timedelta(days=14 * index), failed=failures.get(index, ()),
                                  photos=2 if index in (0, 5) else 0)
-        inspections.append(inspection)
-        rectifications += inspection.rectifications
+        made.append(inspection)
+        findings += inspection.rectifications
         photos += saved
     # Their rectifications in every state: closed, not yet due, waiting for verification, overdue.
-    closed, not_due, reported = rectifications[:3]
-    services.submit_rectification(closed, clerk, "已将体育总会工作经费纳入 2026 年镇财政预算，附预算批复。")
-    services.close_rectification(closed, supervisor, "预算批复已核实，同意销号。")
+    closed, not_due, reported = findings[:3]
+    rectifications.submit_rectification(closed, clerk, "已将体育总会工作经费纳入 2026 年镇财政预算，附预算批复。")
+    rectifications.close_rectification(closed, supervisor, "预算批复已核实，同意销号。")
     not_due.due_on = date(2026, 12, 31)
-    services.submit_rectification(reported, clerk, "已补充下半年活动计划，10 月已开展 2 次比赛。")
+    rectifications.submit_rectification(reported, clerk, "已补充下半年活动计划，10 月已开展 2 次比赛。")
 
     for org in yangcheng[11:14]:  # self-checks the county has still to review
         inspection, _ = _run(org, InspectionKind.SELF_CHECK, supervisor, supervisor,
                              date(2026, 10, rng.randrange(10, 28)), finalize=False, submit=True)
-        inspections.append(inspection)
+        made.append(inspection)
     fengcheng = yangcheng[0]
     draft, _ = _run(fengcheng, InspectionKind.SELF_CHECK, clerk, supervisor, date(2026, 11, 18), finalize=False)
-    inspections.append(draft)
+    made.append(draft)
     if len(yangcheng) > 14:
         spot, _ = _run(yangcheng[14], InspectionKind.SPOT_CHECK, supervisor, supervisor, date(2026, 11, 20),
                        finalize=False)
-        inspections.append(spot)
+        made.append(spot)
 
     for index, org in enumerate(zezhou[:6]):  # 泽州县, checked by the city's administrator
         inspection, _ = _run(org, InspectionKind.ACCEPTANCE, admin, admin, date(2026, 5, 6) + timedelta(days=9 * index),
                              failed=("有活动",) if index == 2 else ())
-        inspections.append(inspection)
-        rectifications += inspection.rectifications
+        made.append(inspection)
+        findings += inspection.rectifications
 
     county_federation = next(o for o in organizations if o.kind == OrgKind.FEDERATION and o.level == OrgLevel.COUNTY)
     inspection, _ = _run(county_federation, InspectionKind.ACCEPTANCE, supervisor, supervisor, date(2026, 9, 2))
-    inspections.append(inspection)
-    return len(inspections), len(rectifications), photos
+    made.append(inspection)
+    return len(made), len(findings), photos

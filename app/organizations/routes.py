@@ -12,6 +12,7 @@ from app.htmx import render
 from app.organizations import bp, importing, services
 from app.organizations.forms import ConfirmImportForm, EventForm, ImportForm, OrganizationForm
 from app.organizations.models import EventKind, LifecycleEvent, Organization, OrgKind, ReviewResult
+from app.organizations.panels import render_panels
 from app.pagination import paginate, search_term
 from app.permissions import writer_required
 from app.printing.downloads import file_name, send_download
@@ -83,7 +84,7 @@ def detail(org_id: int):
         events=events, documents=attachments_for(LifecycleEvent.__tablename__, [e.id for e in events]),
         reviews=services.review_history(organization, today), history=history_for(organization),
         can_write=current_user.can_write, event_kinds=services.allowed_event_kinds(organization),
-        warning_days=services.TERM_WARNING_DAYS,
+        warning_days=services.TERM_WARNING_DAYS, panels=render_panels(organization),
     )
 
 

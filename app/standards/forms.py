@@ -3,7 +3,8 @@ from wtforms import BooleanField, DateField, FieldList, FormField, IntegerField,
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
-from app.standards.models import InspectionKind
+from app.pagination import FilterForm
+from app.standards.models import InspectionKind, InspectionStatus, RectificationStatus, Verdict
 from app.timeutil import local_today
 
 
@@ -16,6 +17,17 @@ class NewInspectionForm(FlaskForm):
     def __init__(self, *args, kinds: tuple[InspectionKind, ...] = (), **kwargs):
         super().__init__(*args, **kwargs)
         self.kind.choices = [SelectChoice(k.value, k.label) for k in kinds]
+
+
+class InspectionFilters(FilterForm):
+    kind = SelectField("检查类型", choices=FilterForm.choices(InspectionKind, "全部类型"))
+    status = SelectField("状态", choices=FilterForm.choices(InspectionStatus, "全部状态"))
+    verdict = SelectField("结论", choices=FilterForm.choices(Verdict, "全部结论"))
+
+
+class RectificationFilters(FilterForm):
+    status = SelectField("状态", choices=FilterForm.choices(RectificationStatus, "全部状态"))
+    overdue = BooleanField("只看逾期", false_values=("", "0", "false"))
 
 
 class InspectionHeaderForm(FlaskForm):
@@ -55,6 +67,7 @@ class RectificationSubmitForm(FlaskForm):
 
 
 class RectificationReviewForm(FlaskForm):
+    """销号 and 退回 share the page's one note; each button posts to its own address."""
     note = TextAreaField("核验意见", validators=[Length(max=2000)], description="退回时必须写明原因。")
 
 

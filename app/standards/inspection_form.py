@@ -4,6 +4,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length
 
 from app.standards.forms import InspectionHeaderForm
+from app.standards.inspections import ResultsEntry
 from app.standards.models import Inspection, ItemResult
 
 
@@ -30,11 +31,16 @@ def results_form(inspection: Inspection):
     return ResultsForm(obj=inspection)
 
 
-def submitted_results(form, inspection: Inspection) -> dict[int, tuple[ItemResult | None, str]]:
-    """{result_id: (result, note)} from a validated form; an unknown value counts as unanswered."""
+def posted_entry(form, inspection: Inspection, request) -> ResultsEntry:
+    """What a validated results form posted; an unknown result value counts as unanswered."""
     values = {}
     for row in inspection.results:
         raw = form[f"result_{row.id}"].data
         values[row.id] = (ItemResult(raw) if raw in ItemResult._value2member_map_ else None,
                           form[f"note_{row.id}"].data or "")
-    return values
+    return ResultsEntry(
+        inspected_on=form.inspected_on.data, inspectors=form.inspectors.data or "", summary=form.summary.data or "",
+        values=values,
+        uploads={r.id: request.files.getlist(f"evidence_{r.id}") for r in inspection.results},
+        remove_attachment_ids=request.form.getlist("remove_evidence", type=int),
+    )

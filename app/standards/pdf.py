@@ -31,8 +31,8 @@ def verify_url(code: str) -> str:
     """The address on the paper: PUBLIC_BASE_URL when set (a proxy may hide the real host)."""
     base = current_app.config.get("PUBLIC_BASE_URL")
     if base:
-        return base + url_for("standards.verify", code=code)
-    return url_for("standards.verify", code=code, _external=True)
+        return base + url_for("verification.verify", code=code)
+    return url_for("verification.verify", code=code, _external=True)
 
 
 def region_name(region) -> str:

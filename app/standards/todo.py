@@ -23,7 +23,7 @@ def todo_for(user: User, today: date):
         )
         rows = db.session.execute(stmt.limit(TODO_LIMIT)).scalars().all()
         return TodoGroup(title, [
-            TodoItem(f"{r.organization.name}：{r.item.title}", url_for("standards.rectification", rectification_id=r.id),
+            TodoItem(f"{r.organization.name}：{r.item.title}", url_for("rectifications.detail", rectification_id=r.id),
                      overdue=r.is_overdue(today), note=f"期限 {r.due_on}")
             for r in rows
         ], more_url=more)
@@ -35,7 +35,7 @@ def todo_for(user: User, today: date):
         )
         rows = db.session.execute(stmt.limit(TODO_LIMIT)).scalars().all()
         return TodoGroup(title, [
-            TodoItem(f"{i.organization.name} {i.kind.label}", url_for("standards.inspection", inspection_id=i.id),
+            TodoItem(f"{i.organization.name} {i.kind.label}", url_for("inspections.detail", inspection_id=i.id),
                      note=str(i.inspected_on))
             for i in rows
         ], more_url=more)
@@ -43,18 +43,18 @@ def todo_for(user: User, today: date):
     groups = []
     if user.role == Role.CLERK:
         groups.append(rect_group("待整改", Rectification.status == RectificationStatus.OPEN,
-                                 more=url_for("standards.rectifications", status="open")))
+                                 more=url_for("rectifications.index", status="open")))
         groups.append(inspection_group("未提交的自查", Inspection.status == InspectionStatus.DRAFT,
                                        Inspection.kind == InspectionKind.SELF_CHECK,
-                                       more=url_for("standards.inspections", status="draft")))
+                                       more=url_for("inspections.index", status="draft")))
     elif user.is_county:
         groups.append(inspection_group("待审核定稿", Inspection.status == InspectionStatus.SUBMITTED,
-                                       more=url_for("standards.inspections", status="submitted")))
+                                       more=url_for("inspections.index", status="submitted")))
         groups.append(rect_group("待核验销号", Rectification.status == RectificationStatus.SUBMITTED,
-                                 more=url_for("standards.rectifications", status="submitted")))
+                                 more=url_for("rectifications.index", status="submitted")))
         groups.append(rect_group("逾期未整改", Rectification.status == RectificationStatus.OPEN,
-                                 Rectification.due_on < today, more=url_for("standards.rectifications", overdue="1")))
+                                 Rectification.due_on < today, more=url_for("rectifications.index", overdue="1")))
         groups.append(inspection_group("未完成的检查", Inspection.status == InspectionStatus.DRAFT,
                                        Inspection.created_by_id == user.id,
-                                       more=url_for("standards.inspections", status="draft")))
+                                       more=url_for("inspections.index", status="draft")))
     return [g for g in groups if g.items]

@@ -11,7 +11,7 @@ import pytest
 from app.auth.models import User
 from app.extensions import db
 from app.organizations.models import Organization, OrgKind, OrgLevel
-from app.standards import services
+from app.standards import inspections
 from app.standards.models import Inspection, InspectionKind, ItemResult
 
 
@@ -40,18 +40,18 @@ def make_inspection(org: Organization, *, finalize: bool = True, fail: tuple[str
                     inspected_on: date = date(2026, 3, 5), summary: str = "") -> Inspection:
     """An acceptance check by the county supervisor; items in ``fail`` (by title) fail."""
     supervisor = user("supervisor")
-    inspection = services.start_inspection(org, InspectionKind.ACCEPTANCE, user=supervisor,
+    inspection = inspections.start_inspection(org, InspectionKind.ACCEPTANCE, user=supervisor,
                                            inspected_on=inspected_on, inspectors="李建国、张伟")
-    services.record_results(inspection, supervisor, {
+    inspections.record_results(inspection, supervisor, {
         r.id: (ItemResult.FAIL if r.item.title in fail else ItemResult.PASS,
                f"{r.item.title}现场核实情况" if r.item.title not in fail else "未见活动记录，年度计划缺失")
         for r in inspection.results
     })
     if summary:
-        services.update_header(inspection, supervisor, inspected_on=inspected_on, inspectors="李建国、张伟",
+        inspections.update_header(inspection, supervisor, inspected_on=inspected_on, inspectors="李建国、张伟",
                                summary=summary)
     if finalize:
-        services.finalize(inspection, supervisor, signed_by="李建国", signed_on=inspected_on)
+        inspections.finalize(inspection, supervisor, signed_by="李建国", signed_on=inspected_on)
     return inspection
 
 

@@ -65,7 +65,7 @@ def test_clerk_self_checks_and_supervisor_finalizes(app, client_as, org_id):
     page = clerk.get(f"/inspections/{inspection_id}").get_data(as_text=True)
     assert "乡镇体育总会“四有”自查检查表" in page and "有场地" in page
 
-    response = clerk.post(f"/inspections/{inspection_id}", data={**_answers(inspection), "action": "submit"})
+    response = clerk.post(f"/inspections/{inspection_id}/submit", data=_answers(inspection))
     assert response.status_code == 303
     assert _inspection(app, inspection_id).status == InspectionStatus.SUBMITTED
     # Submitted: the township can no longer change it.
@@ -112,7 +112,7 @@ def test_acceptance_check_with_failed_item_photo_and_rectification(app, client_a
         "response": "已将体育总会工作经费纳入2026年镇财政预算", "evidence": (io.BytesIO(b"%PDF-1.4 test"), "预算.pdf")})
     assert response.status_code == 303
     assert "待核验销号" in supervisor.get("/").get_data(as_text=True)
-    response = supervisor.post(f"/rectifications/{rect_id}/review", data={"decision": "close", "note": "材料齐全"})
+    response = supervisor.post(f"/rectifications/{rect_id}/close", data={"note": "材料齐全"})
     assert response.status_code == 303
     with app.app_context():
         assert db.session.get(Rectification, rect_id).status == RectificationStatus.CLOSED
@@ -214,12 +214,12 @@ def test_self_check_overview_and_spot_check_sample(app, client_as, world):
     supervisor = client_as("supervisor")
     html = supervisor.get("/inspections/self-checks?year=2026").get_data(as_text=True)
     assert "未自查 2 个" in html
-    response = supervisor.post("/inspections/self-checks?year=2026", data={"size": 1, "inspected_on": "2026-06-01"})
+    response = supervisor.post("/inspections/spot-checks?year=2026", data={"size": 1, "inspected_on": "2026-06-01"})
     assert response.status_code == 303
     with app.app_context():
         drafts = db.session.execute(select(Inspection).filter_by(kind=InspectionKind.SPOT_CHECK)).scalars().all()
         assert len(drafts) == 1 and drafts[0].status == InspectionStatus.DRAFT
-    response = supervisor.post("/inspections/self-checks?year=2026", data={"size": 9, "inspected_on": "2026-06-01"})
+    response = supervisor.post("/inspections/spot-checks?year=2026", data={"size": 9, "inspected_on": "2026-06-01"})
     assert response.status_code == 422 and "不能超过" in response.get_data(as_text=True)
 
 
@@ -273,13 +273,13 @@ def test_rectification_report_with_a_bad_file_is_not_sent_and_keeps_the_text(app
 
 
 def test_no_evidence_is_attached_to_a_closed_rectification(app, client_as, world):
-    from app.standards import services
+    from app.standards import rectifications
     from tests.factories import user
 
     with app.app_context():
         rect = make_inspection(make_org(world.town_a1), results={"有经费": ItemResult.FAIL}, finalize=True).rectifications[0]
-        services.submit_rectification(rect, user("clerk"), "done")
-        services.close_rectification(rect, user("supervisor"))
+        rectifications.submit_rectification(rect, user("clerk"), "done")
+        rectifications.close_rectification(rect, user("supervisor"))
         db.session.commit()
         rect_id = rect.id
     response = client_as("clerk").post(f"/rectifications/{rect_id}/submit", content_type="multipart/form-data", data={

@@ -1,8 +1,6 @@
 """Printed paper: an inspection's audit sheet and evidence appendix, a blank sheet of a standard
-version, batch printing as a background job, and the verification code printed on every sheet."""
-import re
-
-from flask import current_app, redirect, render_template, request, url_for
+version, and batch printing as a background job."""
+from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from sqlalchemy import select
@@ -16,11 +14,10 @@ from app.permissions import read_only_allowed
 from app.printing.downloads import send_download
 from app.regions.models import Region, RegionLevel
 from app.scoping import scoped_get_or_404
-from app.standards import bp, pdf
+from app.standards import pdf
 from app.standards.models import Inspection, InspectionKind, StandardVersion
-from app.standards.services import CODE_ALPHABET
 
-CODE_RE = re.compile(f"^[{CODE_ALPHABET}]{{8}}$")
+bp = Blueprint("sheets", __name__)
 
 
 @bp.route("/inspections/<int:inspection_id>/sheet.pdf")
@@ -82,7 +79,7 @@ def _batch_form_page(form: BatchPrintForm, status: int = 200):
 
 @bp.route("/inspections/print")
 @login_required
-def batch_print_form():
+def batch_form():
     form = BatchPrintForm(formdata=None, data={"region_id": request.args.get("region_id", "")})
     form.region_id.choices = _region_choices()
     return _batch_form_page(form)
@@ -91,7 +88,7 @@ def batch_print_form():
 @bp.route("/inspections/print", methods=["POST"])
 @login_required
 @read_only_allowed
-def batch_print():
+def batch():
     """Every finalized inspection of a region (or a filter) in one PDF, made in the background."""
     form = BatchPrintForm()
     form.region_id.choices = _region_choices()
@@ -118,57 +115,3 @@ def batch_print():
     db.session.commit()
     jobs.start(current_app._get_current_object())
     return redirect(url_for("jobs.detail", job_id=job.id), 303)
-
-
-# --------------------------------------------------------------------------- verification code
-
-class VerifyForm(FlaskForm):
-    class Meta:
-        csrf = False  # a GET lookup changes nothing
-
-    code = StringField("核验码", validators=[DataRequired("请输入检查表上的核验码。")],
-                       description="8 位字母和数字，印在检查表底部二维码旁，不区分大小写。")
-
-
-def normalize_code(text: str) -> str:
-    return re.sub(r"[\s\-－_·.]", "", text or "").upper()
-
-
-def _lookup(code: str) -> Inspection | None:
-    """The inspection with this code in the user's scope. One outside it is not found either:
-    the answer must not tell a stranger that the code exists elsewhere."""
-    return db.session.execute(
-        select(Inspection).where(Inspection.verification_code == code)
-    ).scalar_one_or_none()
-
-
-def _verify(code_text: str, form: VerifyForm, not_found_status: int):
-    code = normalize_code(code_text)
-    if not CODE_RE.match(code):
-        form.code.errors = ["核验码格式不对：应为 8 位字母和数字（不含 0、1、I、L、O），请核对后重新输入。"]
-        return render_template("standards/verify.html", form=form), not_found_status
-    inspection = _lookup(code)
-    if inspection is None:
-        form.code.errors = [f"没有找到核验码为 {code} 的检查记录（或不在您的管辖范围内），请核对后重新输入。"]
-        return render_template("standards/verify.html", form=form), not_found_status
-    return redirect(url_for("standards.inspection", inspection_id=inspection.id))
-
-
-@bp.route("/v/<code>")
-@login_required
-def verify(code: str):
-    """The address in the QR code: leads to the inspection it was printed from."""
-    form = VerifyForm(formdata=None, data={"code": code})
-    return _verify(code, form, 404)
-
-
-@bp.route("/verify")
-@login_required
-def verify_form():
-    """Type in the code printed on a sheet."""
-    if "code" not in request.args:
-        return render_template("standards/verify.html", form=VerifyForm(formdata=None))
-    form = VerifyForm(request.args)
-    if not form.validate():
-        return render_template("standards/verify.html", form=form), 422
-    return _verify(form.code.data, form, 422)

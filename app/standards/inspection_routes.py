@@ -1,0 +1,258 @@
+"""Inspections: the list, start one, the inspection page, and one address per action on it
+(保存, 提交, 退回, 定稿签字, 复查), the self-check overview and the spot-check draw.
+
+Each action view validates its own form, makes one service call and commits once; a refused
+action rolls back and shows the page again (422) with everything as the user typed it."""
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload, selectinload
+
+from app.attachments.services import ACCEPT_ATTR, attachments_for
+from app.extensions import db
+from app.htmx import render
+from app.organizations.models import Organization
+from app.pagination import paginate
+from app.permissions import county_required
+from app.rules import RuleError
+from app.scoping import scoped_get_or_404
+from app.standards import inspections as services
+from app.standards.forms import FinalizeForm, InspectionFilters, NewInspectionForm, RecheckForm, SpotCheckForm
+from app.standards.inspection_form import posted_entry, results_form
+from app.standards.models import Inspection, InspectionKind, InspectionResult, Rectification, StandardVersion
+from app.standards.rules import allowed_kinds, can_edit
+from app.timeutil import local_today
+
+bp = Blueprint("inspections", __name__)
+
+RESULT_OWNER = InspectionResult.__tablename__
+
+
+@bp.route("/inspections")
+@login_required
+def index():
+    filters = InspectionFilters()
+    page = paginate(services.inspection_query(filters))
+    return render("standards/inspections.html", "standards/_inspection_rows.html", page=page, filters=filters,
+                  q=filters.q.data)
+
+
+@bp.route("/organizations/<int:org_id>/inspections/new", methods=["GET", "POST"])
+@login_required
+def new(org_id: int):
+    organization = scoped_get_or_404(Organization, org_id)
+    kinds = allowed_kinds(current_user)
+    if not kinds:
+        abort(403)
+    form = NewInspectionForm(kinds=kinds)
+    standard = services.standard_for(organization)
+    if form.validate_on_submit():
+        try:
+            inspection = services.start_inspection(
+                organization, InspectionKind(form.kind.data), user=current_user,
+                inspected_on=form.inspected_on.data, inspectors=form.inspectors.data or "",
+            )
+        except RuleError as error:
+            db.session.rollback()
+            error.show_on(form)
+        else:
+            db.session.commit()
+            flash(f"已创建{inspection.kind.label}，请逐项填写检查结果。", "success")
+            return redirect(url_for("inspections.detail", inspection_id=inspection.id), 303)
+    status = 422 if form.is_submitted() else 200
+    return render_template("standards/new_inspection.html", form=form, organization=organization,
+                           standard=standard), status
+
+
+def _load(inspection_id: int) -> Inspection:
+    # Every result and its item are shown: load them with the inspection, not one query per row.
+    return scoped_get_or_404(
+        Inspection, inspection_id,
+        selectinload(Inspection.results).joinedload(InspectionResult.item),
+        selectinload(Inspection.rectifications).joinedload(Rectification.item),
+        joinedload(Inspection.organization), joinedload(Inspection.region),
+        joinedload(Inspection.version).joinedload(StandardVersion.standard),
+    )
+
+
+def _page(inspection: Inspection, status: int = 200, **overrides):
+    """The inspection page; ``overrides`` carry a form as the user typed it, with its errors."""
+    context = {
+        "inspection": inspection,
+        "editable": can_edit(inspection, current_user),
+        "is_county": current_user.is_county,
+        "evidence": attachments_for(RESULT_OWNER, [r.id for r in inspection.results]),
+        "upload_errors": {},
+        "accept": ACCEPT_ATTR,
+        "today": local_today(),
+        "finalize_form": FinalizeForm(formdata=None),
+        "recheck_form": RecheckForm(formdata=None),
+        "rechecks": db.session.execute(
+            select(Inspection).where(Inspection.recheck_of_id == inspection.id).order_by(Inspection.id)
+        ).scalars().all(),
+    }
+    context.update(overrides)
+    if context["editable"] and "form" not in context:
+        context["form"] = results_form(inspection)
+    return render_template("standards/inspection.html", **context), status
+
+
+def _refused(inspection_id: int, error: RuleError, fallback: str, **forms):
+    """Roll back what the action began and show the page again, the forms as they were posted."""
+    db.session.rollback()
+    upload_errors = getattr(error, "by_result", {})
+    if upload_errors:
+        error = RuleError("有文件未能上传，本次未提交；请重新选择被拒绝的文件后再试。", "summary")
+    candidates = list(forms.values())
+    for field, message in error.problems.items():
+        name = field or fallback
+        RuleError(message, name).show_on(next((f for f in candidates if name in f), candidates[0]))
+    return _page(_load(inspection_id), 422, upload_errors=upload_errors, **forms)
+
+
+@bp.route("/inspections/<int:inspection_id>")
+@login_required
+def detail(inspection_id: int):
+    return _page(_load(inspection_id))
+
+
+@bp.route("/inspections/<int:inspection_id>", methods=["POST"])
+@login_required
+def save(inspection_id: int):
+    """保存: the header, every item's result and note, evidence added or removed."""
+    inspection = _load(inspection_id)
+    if not can_edit(inspection, current_user):
+        abort(403)
+    form = results_form(inspection)
+    if not form.validate_on_submit():
+        return _page(inspection, 422, form=form)
+    try:
+        refused = services.save(inspection, current_user, posted_entry(form, inspection, request))
+    except RuleError as error:
+        return _refused(inspection_id, error, "summary", form=form)
+    db.session.commit()
+    if refused:  # what was valid is kept; the refused files are named at their items
+        return _page(_load(inspection_id), 422, form=form, upload_errors=refused)
+    flash("已保存。", "success")
+    return redirect(url_for("inspections.detail", inspection_id=inspection.id), 303)
+
+
+@bp.route("/inspections/<int:inspection_id>/submit", methods=["POST"])
+@login_required
+def submit(inspection_id: int):
+    """保存并提交: the page's results are saved and handed in together, or neither."""
+    inspection = _load(inspection_id)
+    if not can_edit(inspection, current_user):
+        abort(403)
+    form = results_form(inspection)
+    if not form.validate_on_submit():
+        return _page(inspection, 422, form=form)
+    try:
+        services.submit(inspection, current_user, posted_entry(form, inspection, request))
+    except RuleError as error:
+        return _refused(inspection_id, error, "summary", form=form)
+    db.session.commit()
+    flash("检查已提交，等待县级审核定稿。" if inspection.kind == InspectionKind.SELF_CHECK else "检查已提交。", "success")
+    return redirect(url_for("inspections.detail", inspection_id=inspection.id), 303)
+
+
+@bp.route("/inspections/<int:inspection_id>/return", methods=["POST"])
+@county_required
+def return_to_draft(inspection_id: int):
+    inspection = _load(inspection_id)
+    try:
+        services.return_to_draft(inspection, current_user)
+    except RuleError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        flash("已退回修改。", "success")
+    return redirect(url_for("inspections.detail", inspection_id=inspection.id), 303)
+
+
+@bp.route("/inspections/<int:inspection_id>/finalize", methods=["POST"])
+@county_required
+def finalize(inspection_id: int):
+    """保存并定稿签字: the results chosen on the page are saved with the signature, so none is lost."""
+    inspection = _load(inspection_id)
+    finalize_form = FinalizeForm()
+    results = None
+    if request.form.get("with_results") and can_edit(inspection, current_user):
+        results = results_form(inspection)
+    forms = {"finalize_form": finalize_form} | ({"form": results} if results is not None else {})
+    if not finalize_form.validate_on_submit() or (results is not None and not results.validate()):
+        return _page(inspection, 422, **forms)
+    try:
+        rectifications = services.finalize(
+            inspection, current_user, signed_by=finalize_form.signed_by.data, signed_on=finalize_form.signed_on.data,
+            due_on=finalize_form.due_on.data, owner=finalize_form.owner.data or "",
+            entry=posted_entry(results, inspection, request) if results is not None else None,
+        )
+    except RuleError as error:
+        return _refused(inspection_id, error, "signed_by", **forms)
+    db.session.commit()
+    message = f"已定稿签字，结论：{inspection.verdict.label}。"
+    if rectifications:
+        message += f"已生成 {len(rectifications)} 项整改。"
+    flash(message, "success")
+    return redirect(url_for("inspections.detail", inspection_id=inspection.id), 303)
+
+
+@bp.route("/inspections/<int:inspection_id>/recheck", methods=["POST"])
+@county_required
+def recheck(inspection_id: int):
+    original = _load(inspection_id)
+    form = RecheckForm()
+    if not form.validate_on_submit():
+        return _page(original, 422, recheck_form=form)
+    try:
+        inspection = services.start_recheck(original, user=current_user, inspected_on=form.inspected_on.data,
+                                            inspectors=form.inspectors.data or "")
+    except RuleError as error:
+        return _refused(inspection_id, error, "inspected_on", recheck_form=form)
+    db.session.commit()
+    flash("已创建复查，请逐项填写。", "success")
+    return redirect(url_for("inspections.detail", inspection_id=inspection.id), 303)
+
+
+def _year_arg() -> int:
+    """The ``year`` asked for, within reason; this year otherwise."""
+    year = request.args.get("year", "")
+    return int(year) if year.isdigit() and 2000 <= int(year) <= 2100 else local_today().year
+
+
+def _self_checks_page(year: int, form: SpotCheckForm, status: int = 200):
+    rows = services.self_check_status(year)
+    done = sum(1 for _, check in rows if check is not None)
+    return render_template("standards/self_checks.html", rows=rows, year=year, form=form, done=done,
+                           is_county=current_user.is_county), status
+
+
+@bp.route("/inspections/self-checks")
+@login_required
+def self_checks():
+    """Who has self-checked this year, and the form to draw the county's spot-check sample."""
+    return _self_checks_page(_year_arg(), SpotCheckForm(formdata=None))
+
+
+@bp.route("/inspections/spot-checks", methods=["POST"])
+@county_required
+def draw_spot_checks():
+    """抽查: draw the sample from this year's township federations and open a draft for each."""
+    year = _year_arg()
+    form = SpotCheckForm()
+    if not form.validate_on_submit():
+        return _self_checks_page(year, form, 422)
+    try:
+        created = services.start_spot_checks(
+            [org for org, _ in services.self_check_status(year)], form.size.data, user=current_user,
+            inspected_on=form.inspected_on.data, inspectors=form.inspectors.data or "",
+        )
+    except RuleError as error:
+        db.session.rollback()
+        error.show_on(form, "size")
+        return _self_checks_page(year, form, 422)
+    db.session.commit()
+    flash(f"已抽取 {len(created)} 个组织并生成抽查草稿：" + "、".join(i.organization.name for i in created), "success")
+    return redirect(url_for("inspections.index", kind=InspectionKind.SPOT_CHECK.value, status="draft"), 303)

@@ -1,0 +1,147 @@
+"""Each action on the inspection and rectification pages has its own address, its own form,
+one service call and one commit; a refused action writes nothing and shows what was typed."""
+import re
+from contextlib import contextmanager
+
+import pytest
+from sqlalchemy import event
+
+from app.extensions import db
+from app.standards.models import Inspection, InspectionStatus, ItemResult, RectificationStatus
+from tests.factories import make_inspection, make_org
+
+
+@pytest.fixture
+def draft(app, world):
+    with app.app_context():
+        inspection = make_inspection(make_org(world.town_a1))
+        db.session.commit()
+        return inspection.id, [r.id for r in inspection.results]
+
+
+@contextmanager
+def counting_commits(app):
+    """Commits made by the app's session while the block runs."""
+    commits = []
+    with app.app_context():
+        session_class = db.session.session_factory.class_
+    listener = lambda session: commits.append(session)  # noqa: E731
+    event.listen(session_class, "after_commit", listener)
+    try:
+        yield commits
+    finally:
+        event.remove(session_class, "after_commit", listener)
+
+
+def _answers(result_ids, first=None) -> dict:
+    data = {"inspected_on": "2026-05-10", "inspectors": "李建国", "summary": "总体良好"}
+    for n, rid in enumerate(result_ids):
+        data[f"result_{rid}"] = first if (n == 0 and first is not None) else "pass"
+        data[f"note_{rid}"] = f"第{n + 1}项"
+    return data
+
+
+def test_submitting_saves_and_submits_in_one_commit(app, client_as, draft):
+    inspection_id, result_ids = draft
+    supervisor = client_as("supervisor")
+    with counting_commits(app) as commits:
+        response = supervisor.post(f"/inspections/{inspection_id}/submit", data=_answers(result_ids))
+    assert response.status_code == 303
+    assert len(commits) == 1
+    with app.app_context():
+        inspection = db.session.get(Inspection, inspection_id)
+        assert inspection.status == InspectionStatus.SUBMITTED and inspection.summary == "总体良好"
+
+
+def test_a_refused_submit_writes_nothing_and_keeps_what_was_typed(app, client_as, draft):
+    inspection_id, result_ids = draft
+    data = _answers(result_ids, first="")  # the first item left without a result
+    supervisor = client_as("supervisor")
+    with counting_commits(app) as commits:
+        response = supervisor.post(f"/inspections/{inspection_id}/submit", data=data)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert commits == []
+    assert "还有未填写结果的项目" in html and "总体良好" in html and "第2项" in html
+    with app.app_context():
+        inspection = db.session.get(Inspection, inspection_id)
+        assert inspection.status == InspectionStatus.DRAFT and inspection.summary == ""
+
+
+def test_saving_no_longer_submits_whatever_the_button_says(app, client_as, draft):
+    inspection_id, result_ids = draft
+    response = client_as("supervisor").post(f"/inspections/{inspection_id}",
+                                            data={**_answers(result_ids), "action": "submit"})
+    assert response.status_code == 303
+    with app.app_context():
+        assert db.session.get(Inspection, inspection_id).status == InspectionStatus.DRAFT
+
+
+def test_the_page_posts_each_action_to_its_own_address(app, client_as, draft):
+    inspection_id, _ = draft
+    html = client_as("supervisor").get(f"/inspections/{inspection_id}").get_data(as_text=True)
+    assert f'action="/inspections/{inspection_id}"' in html
+    assert f'formaction="/inspections/{inspection_id}/submit"' in html
+    assert f'formaction="/inspections/{inspection_id}/finalize"' in html
+    assert 'name="action"' not in html
+
+
+def test_a_refused_finalize_writes_nothing(app, client_as, draft):
+    inspection_id, result_ids = draft
+    data = {**_answers(result_ids, first=""), "with_results": "1", "signed_by": "李建国",
+            "signed_on": "2026-05-12", "confirm": "y"}
+    supervisor = client_as("supervisor")
+    with counting_commits(app) as commits:
+        response = supervisor.post(f"/inspections/{inspection_id}/finalize", data=data)
+    assert response.status_code == 422 and commits == []
+    assert "还有未填写结果的项目" in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(Inspection, inspection_id).inspectors == "李建国、张伟"  # unchanged
+
+
+def test_closing_and_sending_back_a_rectification_are_two_addresses(app, client_as, world):
+    from app.standards import rectifications
+    from tests.factories import user
+
+    with app.app_context():
+        rect = make_inspection(make_org(world.town_a1), results={"有经费": ItemResult.FAIL}, finalize=True).rectifications[0]
+        rectifications.submit_rectification(rect, user("clerk"), "已列入预算")
+        db.session.commit()
+        rect_id = rect.id
+    supervisor = client_as("supervisor")
+    refused = supervisor.post(f"/rectifications/{rect_id}/send-back", data={"note": ""})
+    assert refused.status_code == 422 and "退回时请写明原因" in refused.get_data(as_text=True)
+    assert supervisor.post(f"/rectifications/{rect_id}/send-back", data={"note": "缺少批复"}).status_code == 303
+    with app.app_context():
+        from app.standards.models import Rectification
+
+        assert db.session.get(Rectification, rect_id).status == RectificationStatus.OPEN
+
+
+@pytest.mark.parametrize("query", ["kind=nonsense&status=draft", "verdict=%27%3B--&kind=", "status=submitted&kind=self_check"])
+def test_list_filters_ignore_unknown_choices(client_as, draft, query):
+    response = client_as("supervisor").get(f"/inspections?{query}")
+    assert response.status_code == 200
+
+
+def test_inspection_filters_select_what_they_say(app, client_as, world):
+    with app.app_context():
+        make_inspection(make_org(world.town_a1, name="甲镇体育总会"), finalize=True)
+        make_inspection(make_org(world.town_a2, name="乙镇体育总会"))
+        db.session.commit()
+    supervisor = client_as("supervisor")
+    finalized = supervisor.get("/inspections?status=finalized").get_data(as_text=True)
+    assert "甲镇体育总会" in finalized and "乙镇体育总会" not in finalized
+    everything = supervisor.get("/inspections?status=bogus").get_data(as_text=True)
+    assert "甲镇体育总会" in everything and "乙镇体育总会" in everything
+    assert re.search(r'<option selected value="finalized">|<option value="finalized" selected>', finalized)
+
+
+@pytest.mark.parametrize("path, section", [
+    ("/inspections/self-checks", "检查验收"), ("/inspections/print", "检查验收"), ("/rectifications", "整改台账"),
+    ("/standards", "标准"), ("/regions", "行政区划"), ("/users", "用户管理"), ("/", "我的待办"),
+])
+def test_navigation_knows_its_section(admin_client, path, section):
+    html = admin_client.get(path).get_data(as_text=True)
+    current = re.findall(r'<a href="[^"]*" aria-current="page">([^<]+)</a>', html)
+    assert current == [section]
