@@ -140,7 +140,7 @@ def _seed(app, count: int) -> list[int]:
     from app.regions.models import RegionLevel
     from app.regions.services import create_region
     from app.standards import inspections
-    from app.standards.models import ItemResult
+    from app.standards.models import InspectionKind, ItemResult
 
     province = create_region(name="山西省", code="140000", level=RegionLevel.PROVINCE, parent=None)
     city = create_region(name="晋城市", code="140500", level=RegionLevel.CITY, parent=province)
@@ -158,7 +158,7 @@ def _seed(app, count: int) -> list[int]:
         db.session.add(org)
         db.session.flush()
         day = date(2026, 3, 1) + timedelta(days=n % 28)
-        inspection = inspections.start_inspection(org, services.InspectionKind.ACCEPTANCE, user=supervisor,
+        inspection = inspections.start_inspection(org, InspectionKind.ACCEPTANCE, user=supervisor,
                                                inspected_on=day, inspectors="李建国、张伟")
         inspections.record_results(inspection, supervisor, {
             r.id: (ItemResult.FAIL if (n + r.position) % 7 == 0 else ItemResult.PASS,

@@ -10,8 +10,8 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.audit.models import Audited
 from app.auth.roles import Role
-from app.permissions import COUNTY_ROLES, WRITING_ROLES
 from app.extensions import db, enum_type
+from app.permissions import COUNTY_ROLES, WRITING_ROLES
 from app.regional import SCOPE_ROOT, RegionScoped
 from app.timeutil import utcnow
 

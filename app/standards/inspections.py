@@ -12,8 +12,8 @@ from sqlalchemy.orm import contains_eager
 from app.attachments.services import attachments_for, delete_attachment, save_uploads
 from app.auth.models import User
 from app.extensions import db
-from app.pagination import apply_search
 from app.organizations.models import Organization, OrgKind, OrgLevel, OrgStatus
+from app.pagination import apply_search
 from app.regions.models import Region
 from app.rules import RuleError
 from app.standards import rectifications

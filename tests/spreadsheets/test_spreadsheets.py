@@ -9,9 +9,9 @@ import pytest
 from openpyxl import Workbook, load_workbook
 
 from app.organizations.models import PartyBranch
+from app.rules import RuleError
 from app.spreadsheets import pending
 from app.spreadsheets.cells import cell_text, parse_choice, parse_date, parse_integer
-from app.rules import RuleError
 from app.spreadsheets.imports import Column, Importer, SheetSpec, template_workbook
 from app.spreadsheets.writing import new_workbook, sheet_title, to_bytes, write_row
 

@@ -4,9 +4,9 @@ from datetime import date
 import pytest
 
 from app.extensions import db
+from app.rules import RuleError
 from app.standards import inspections, rectifications, rules, versions
 from app.standards.models import InspectionKind, InspectionStatus, ItemResult, RectificationStatus, Verdict
-from app.rules import RuleError
 from app.standards.rules import compute_verdict
 from tests.factories import make_inspection, make_org, user
 
