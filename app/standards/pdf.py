@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
 
-from flask import current_app, g, render_template, url_for
+from flask import current_app, g, render_template, request
 from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -27,12 +27,20 @@ from app.printing.engine import STYLESHEET, render_pdf
 RESULT_OWNER = "inspection_results"
 
 
-def verify_url(code: str) -> str:
-    """The address on the paper: PUBLIC_BASE_URL when set (a proxy may hide the real host)."""
+def site_url() -> str:
+    """Where users reach the app, for the addresses printed on paper: PUBLIC_BASE_URL when set
+    (a proxy may hide the real host), else the address of the current request. A background
+    job has no request: it is handed this value, taken when the user asked for the print."""
     base = current_app.config.get("PUBLIC_BASE_URL")
     if base:
-        return base + url_for("verification.verify", code=code)
-    return url_for("verification.verify", code=code, _external=True)
+        return base.rstrip("/") + request.script_root
+    return request.url_root.rstrip("/")
+
+
+def verify_url(code: str, site: str | None = None) -> str:
+    """The address in the QR code of a sheet; ``site`` as ``site_url()`` gives it."""
+    path = current_app.url_map.bind("localhost").build("verification.verify", {"code": code})
+    return (site or site_url()) + path
 
 
 def region_name(region) -> str:
@@ -56,7 +64,7 @@ def sheet_filename(inspection) -> str:
 
 # --------------------------------------------------------------------------- single documents
 
-def _sheet_context(inspection) -> dict:
+def _sheet_context(inspection, site: str | None = None) -> dict:
     return {
         "inspection": inspection,
         "title": inspection.sheet_title,
@@ -64,12 +72,12 @@ def _sheet_context(inspection) -> dict:
         "results": inspection.results,
         "rectifications": inspection.rectifications,
         "draft": not inspection.is_finalized,
-        "verify_url": verify_url(inspection.verification_code),
+        "verify_url": verify_url(inspection.verification_code, site),
     }
 
 
-def sheet_html(inspection) -> str:
-    return render_template("standards/pdf/audit_sheet.html", sheet=_sheet_context(inspection))
+def sheet_html(inspection, site: str | None = None) -> str:
+    return render_template("standards/pdf/audit_sheet.html", sheet=_sheet_context(inspection, site))
 
 
 def audit_sheet_pdf(inspection) -> bytes:
@@ -156,19 +164,23 @@ def batch_pdf(
     processes: int | None = None,
     stats: dict | None = None,
     handed_over: Callable[[], None] | None = None,
+    site: str | None = None,
 ) -> Path:
     """Every sheet in one PDF, each sheet with its own page numbers; returns the file's path.
 
     ``progress_callback(done, total)`` is called as sheets are laid out; ``handed_over()`` once
-    every sheet's HTML is made (the caller may end its read transaction there). Needs an app and
-    a request context (for the verification URLs); ``stats`` receives timings and peak memory.
+    every sheet's HTML is made (the caller may end its read transaction there). The verification
+    URLs start with ``site`` (a request's own address when None); ``stats`` receives timings
+    and peak memory.
     """
     started = time.perf_counter()
     inspections = load_inspections(inspection_ids)
     if not inspections:
         raise ValueError("no inspections to print")
     out = Path(out_path) if out_path else Path(tempfile.mkstemp(suffix=".pdf")[1])
-    sheets = ((f"{i.organization.name} {i.kind.label} {i.inspected_on:%Y-%m-%d}", sheet_html(i)) for i in inspections)
+    site = site or site_url()
+    sheets = ((f"{i.organization.name} {i.kind.label} {i.inspected_on:%Y-%m-%d}", sheet_html(i, site))
+              for i in inspections)
     timings = render_batch(sheets, len(inspections), out, title=f"检查表（{len(inspections)} 份）",
                            progress=progress_callback, processes=processes, handed_over=handed_over)
     if stats is not None:
@@ -209,13 +221,12 @@ def finalized_inspection_ids(region, *, kind=None, date_from: date | None = None
 def run_batch_job(job, progress: ProgressCallback) -> JobResult:
     """The ``inspection_sheets`` job: every sheet in one PDF under instance/jobs/.
 
-    A request context on the address the user printed from gives the QR codes their absolute
-    URLs; the scope and the audit name are the job's creator's (jobs.services.run_job)."""
+    The QR codes carry the address the user printed from (``site``, taken with the request);
+    the scope and the audit name are the job's creator's (jobs.services.run_job)."""
     from app.jobs.services import result_path
 
     params = job.params
     out = result_path(job, ".pdf")
-    with current_app.test_request_context("/", base_url=params.get("base_url") or "http://localhost/"):
-        batch_pdf(params["inspection_ids"], progress, out_path=out,
-                  handed_over=db.session.commit)  # the layout needs no read transaction left open
+    batch_pdf(params["inspection_ids"], progress, out_path=out, site=params["site"],
+              handed_over=db.session.commit)  # the layout needs no read transaction left open
     return JobResult(out, params.get("filename") or filename(job.title), "application/pdf")

@@ -109,7 +109,7 @@ def batch():
     title = f"{region.name}{kind.label if kind else ''}检查表{span}（{len(ids)} 份）"
     job = jobs.create_job(
         kind="inspection_sheets", title=title, user=current_user, total=len(ids),
-        params={"inspection_ids": ids, "base_url": request.host_url,
+        params={"inspection_ids": ids, "site": pdf.site_url(),
                 "filename": pdf.filename(region.name, kind.label if kind else "", "检查表", span)},
     )
     db.session.commit()

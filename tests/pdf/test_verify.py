@@ -109,3 +109,35 @@ def test_public_base_url_goes_on_the_paper(app, code_and_id):
             assert verify_url(code) == f"https://tiyu.jc.gov.cn/v/{code}"
     finally:
         app.config["PUBLIC_BASE_URL"] = ""
+
+
+def test_a_sheet_is_made_outside_any_request_with_the_site_it_is_given(app, code_and_id):
+    """A background job has no request: it hands over the address the user printed from."""
+    from flask import has_request_context
+
+    from app.printing.filters import qr_svg
+    from app.scoping import unscoped
+    from app.standards import pdf
+    from app.standards.models import Inspection
+
+    code, inspection_id = code_and_id
+    with app.app_context(), unscoped():
+        assert not has_request_context()
+        html = pdf.sheet_html(db.session.get(Inspection, inspection_id), "https://tiyu.jc.gov.cn/desk")
+    assert str(qr_svg(f"https://tiyu.jc.gov.cn/desk/v/{code}")) in html
+
+
+def test_the_batch_job_is_handed_the_site_of_the_request(supervisor_client, app, world):
+    from app.jobs.models import Job
+
+    with app.app_context():
+        make_inspection(make_org(world.town_a1, "凤城镇体育总会"), finalize=True)
+        db.session.commit()
+    app.config["PUBLIC_BASE_URL"] = "https://tiyu.jc.gov.cn"
+    try:
+        response = supervisor_client.post("/inspections/print", data={})
+    finally:
+        app.config["PUBLIC_BASE_URL"] = ""
+    assert response.status_code == 303
+    with app.app_context():
+        assert db.session.execute(db.select(Job)).scalar_one().params["site"] == "https://tiyu.jc.gov.cn"
