@@ -133,19 +133,23 @@ def run_job(job_id: int) -> Job:
     except Exception as error:  # a failed job is reported on its page, never lost
         db.session.rollback()
         log.exception("job %s (%s) failed", job_id, job.kind)
-        job = db.session.get(Job, job_id)
-        job.status = JobStatus.FAILED
-        job.error = f"生成失败：{type(error).__name__}。请稍后重试，或联系管理员查看日志。"
+        outcome = {"status": JobStatus.FAILED,
+                   "error": f"生成失败：{type(error).__name__}。请稍后重试，或联系管理员查看日志。"}
     else:
-        db.session.refresh(job, ["done", "total"])
-        job.status = JobStatus.DONE
-        job.done = job.total
-        job.result_path = result.path.relative_to(current_app.instance_path).as_posix()
-        job.result_name = result.download_name
-        job.result_type = result.content_type
-    job.finished_at = utcnow()
+        outcome = {"status": JobStatus.DONE, "done": Job.total,
+                   "result_path": result.path.relative_to(current_app.instance_path).as_posix(),
+                   "result_name": result.download_name, "result_type": result.content_type}
+    # Only a job still running is finished here: one the sweeper has meanwhile declared
+    # abandoned stays failed, so its page never flips from 失败 back to 已完成.
+    finished = db.session.execute(
+        update(Job).where(Job.id == job_id, Job.status == JobStatus.RUNNING).values(finished_at=utcnow(), **outcome),
+        execution_options={"synchronize_session": False},
+    ).rowcount
+    if not finished:
+        log.warning("job %s finished after it had been failed as abandoned", job_id)
     db.session.commit()
-    return job
+    db.session.expire_all()
+    return db.session.get(Job, job_id)
 
 
 def run_next_job() -> Job | None:

@@ -144,3 +144,22 @@ def test_an_unknown_kind_is_refused(app, world):
 def test_a_kind_cannot_be_registered_twice():
     with pytest.raises(ValueError):
         job_handler("test_slow")(lambda job, progress: None)
+
+
+@job_handler("test_late")
+def finishes_after_being_swept(job, progress) -> JobResult:
+    """Meanwhile another process declares the job abandoned (its heartbeat looked stopped)."""
+    with db.engine.begin() as connection:
+        connection.execute(db.update(Job).where(Job.id == job.id).values(status=JobStatus.FAILED, error="处理中断"))
+    path = jobs.result_path(job, ".pdf")
+    path.write_bytes(b"%PDF-1.7")
+    return JobResult(path, "late.pdf", "application/pdf")
+
+
+def test_a_job_failed_as_abandoned_is_not_marked_done_when_it_finishes_late(app, world):
+    """The sweeper and a slow worker race: the sweeper's verdict stands."""
+    job_id = queue(app, "test_late", "clerk")
+    with app.app_context():
+        jobs.run_job(job_id)
+    job = job_row(app, job_id)
+    assert job.status == JobStatus.FAILED and job.error == "处理中断"
