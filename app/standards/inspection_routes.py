@@ -116,10 +116,10 @@ def detail(inspection_id: int):
     return _page(_load(inspection_id))
 
 
-@bp.route("/inspections/<int:inspection_id>", methods=["POST"])
-@login_required
-def save(inspection_id: int):
-    """保存: the header, every item's result and note, evidence added or removed."""
+def _post_results(inspection_id: int, action, done):
+    """Run ``action(inspection, user, entry)`` on what the results form posted and commit once;
+    refused files ``action`` returns (if any) are named at their items after the rest is kept.
+    ``done(inspection)`` is the message to flash."""
     inspection = _load(inspection_id)
     if not can_edit(inspection, current_user):
         abort(403)
@@ -127,33 +127,29 @@ def save(inspection_id: int):
     if not form.validate_on_submit():
         return _page(inspection, 422, form=form)
     try:
-        refused = services.save(inspection, current_user, posted_entry(form, inspection, request))
+        refused = action(inspection, current_user, posted_entry(form, inspection, request))
     except RuleError as error:
         return _refused(inspection_id, error, "summary", form=form)
     db.session.commit()
-    if refused:  # what was valid is kept; the refused files are named at their items
+    if refused:
         return _page(_load(inspection_id), 422, form=form, upload_errors=refused)
-    flash("已保存。", "success")
-    return redirect(url_for("inspections.detail", inspection_id=inspection.id), 303)
+    flash(done(inspection), "success")
+    return redirect(url_for("inspections.detail", inspection_id=inspection_id), 303)
+
+
+@bp.route("/inspections/<int:inspection_id>", methods=["POST"])
+@login_required
+def save(inspection_id: int):
+    """保存: the header, every item's result and note, evidence added or removed."""
+    return _post_results(inspection_id, services.save, lambda inspection: "已保存。")
 
 
 @bp.route("/inspections/<int:inspection_id>/submit", methods=["POST"])
 @login_required
 def submit(inspection_id: int):
     """保存并提交: the page's results are saved and handed in together, or neither."""
-    inspection = _load(inspection_id)
-    if not can_edit(inspection, current_user):
-        abort(403)
-    form = results_form(inspection)
-    if not form.validate_on_submit():
-        return _page(inspection, 422, form=form)
-    try:
-        services.submit(inspection, current_user, posted_entry(form, inspection, request))
-    except RuleError as error:
-        return _refused(inspection_id, error, "summary", form=form)
-    db.session.commit()
-    flash("检查已提交，等待县级审核定稿。" if inspection.kind == InspectionKind.SELF_CHECK else "检查已提交。", "success")
-    return redirect(url_for("inspections.detail", inspection_id=inspection.id), 303)
+    return _post_results(inspection_id, services.submit, lambda inspection: (
+        "检查已提交，等待县级审核定稿。" if inspection.kind == InspectionKind.SELF_CHECK else "检查已提交。"))
 
 
 @bp.route("/inspections/<int:inspection_id>/return", methods=["POST"])
