@@ -8,13 +8,11 @@ from wtforms import Form, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 
 from app.extensions import db
+from app.parsing import parse_page
 
 
 def page_number() -> int:
-    try:
-        return max(1, int(request.args.get("page", 1)))
-    except ValueError:
-        return 1
+    return parse_page(request.args.get("page"))
 
 
 # Counting every row of a 200,000-row ledger costs more than showing a page of it;

@@ -30,6 +30,7 @@ from sqlalchemy.sql.util import find_tables
 
 from app.audit.models import Audited, AuditEntry, record_key
 from app.extensions import db
+from app.parsing import id_or_404
 from app.regional import SCOPE_ROOT, RegionScoped, subtree_end
 from app.regions.models import Region
 
@@ -116,12 +117,7 @@ def scoped_get_or_404(model, ident, *options):
     """Load by primary key through a real query, so the scope criteria always apply
     (Session.get() could answer from the identity map without asking the database).
     ``options`` are loader options, e.g. to load what the page shows in the same go."""
-    try:
-        ident = int(ident)
-    except (TypeError, ValueError):
-        abort(404)
-    if not 0 < ident < 2**31:  # beyond INTEGER, PostgreSQL would fail the query
-        abort(404)
+    ident = id_or_404(ident)
     obj = db.session.execute(select(model).where(model.id == ident).options(*options)).scalar_one_or_none()
     if obj is None:
         abort(404)

@@ -14,6 +14,7 @@ from app.auth.roles import Role
 from app.extensions import db, login_manager
 from app.htmx import render
 from app.pagination import apply_search, paginate, search_term
+from app.parsing import parse_id
 from app.permissions import admin_required, before_password_change
 from app.regions.models import Region
 from app.regions.services import region_choices
@@ -29,7 +30,7 @@ login_manager.login_message_category = "info"
 def load_user(session_id: str):
     """``id:token`` from the session; a stale token (password changed) or an inactive account logs out."""
     user_id, _, token = session_id.partition(":")
-    if not user_id.isdigit():
+    if parse_id(user_id) is None:
         return None
     # Runs before the request's scope exists.
     with unscoped():

@@ -36,7 +36,8 @@ def _text(label: str, limit: int, description: str = "", required: str | None = 
 
 
 def _count(label: str, description: str = "") -> IntegerField:
-    return IntegerField(label, validators=[Optional(), _within(0, None, COUNT_MESSAGE)],
+    return IntegerField(label, validators=[Optional(), _within(0, None, COUNT_MESSAGE),
+                                           _within(None, services.COUNT_MAX, f"人数不能超过 {services.COUNT_MAX}。")],
                         invalid_value_message=COUNT_MESSAGE, description=description, render_kw={"min": 0})
 
 

@@ -14,6 +14,7 @@ from app.organizations.forms import ConfirmImportForm, EventForm, ImportForm, Or
 from app.organizations.models import EventKind, LifecycleEvent, Organization, OrgKind, ReviewResult
 from app.organizations.panels import render_panels
 from app.pagination import paginate, search_term
+from app.parsing import parse_id, parse_year
 from app.permissions import writer_required
 from app.printing.downloads import file_name, send_download
 from app.regions.models import Region, RegionLevel
@@ -36,8 +37,8 @@ def _filters() -> dict[str, str]:
 
 def _filtered(filters: dict[str, str], today):
     region = None
-    if filters["region"].isdigit() and len(filters["region"]) <= 9:  # ids fit an INTEGER column
-        region = db.session.execute(select(Region).where(Region.id == int(filters["region"]))).scalar_one_or_none()
+    if (region_id := parse_id(filters["region"])) is not None:
+        region = db.session.execute(select(Region).where(Region.id == region_id)).scalar_one_or_none()
     stmt = services.organization_query(term=filters["q"], kind=filters["kind"], region=region,
                                        status_term=filters["term"], today=today)
     return stmt.options(contains_eager(Organization.region))
@@ -149,8 +150,8 @@ def new_event(org_id: int):
     if request.method == "GET":  # links like 登记年审 2025 preselect what they are about
         if request.args.get("kind") in {k.value for k in kinds}:
             form.kind.data = request.args["kind"]
-        if request.args.get("review_year", "").isdigit():
-            form.review_year.data = int(request.args["review_year"])
+        if (year := parse_year(request.args.get("review_year"))) is not None:
+            form.review_year.data = year
     if form.validate_on_submit():
         try:
             outcome = services.record_event(

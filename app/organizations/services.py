@@ -67,6 +67,7 @@ TEXT_LIMITS = {
     "venue": 200, "funding_source": 200,
 }
 COUNT_FIELDS = ("member_count", "staff_count", "establishment_count")
+COUNT_MAX = 10_000_000  # more members than any county has people: a typing error
 
 
 # ---------------------------------------------------------------- credit code (GB 32100-2015)
@@ -197,8 +198,8 @@ def field_problems(fields: dict) -> dict[str, str]:
     if problem := phone_problem(fields.get("contact_phone")):
         problems.setdefault("contact_phone", problem)
     for key in COUNT_FIELDS:
-        if fields.get(key) is not None and fields[key] < 0:
-            problems[key] = "人数不能小于 0。"
+        if fields.get(key) is not None and not 0 <= fields[key] <= COUNT_MAX:
+            problems[key] = f"人数应在 0 到 {COUNT_MAX} 之间。"
     years = fields.get("term_years")
     if years is None or not 1 <= years <= 10:
         problems["term_years"] = "任期年限应为 1 到 10 年（以章程为准）。"

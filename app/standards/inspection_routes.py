@@ -13,6 +13,7 @@ from app.extensions import db
 from app.htmx import render
 from app.organizations.models import Organization
 from app.pagination import paginate
+from app.parsing import parse_year
 from app.permissions import county_required
 from app.rules import RuleError
 from app.scoping import scoped_get_or_404
@@ -214,8 +215,7 @@ def recheck(inspection_id: int):
 
 def _year_arg() -> int:
     """The ``year`` asked for, within reason; this year otherwise."""
-    year = request.args.get("year", "")
-    return int(year) if year.isdigit() and 2000 <= int(year) <= 2100 else local_today().year
+    return parse_year(request.args.get("year")) or local_today().year
 
 
 def _self_checks_page(year: int, form: SpotCheckForm, status: int = 200):
