@@ -1,3 +1,4 @@
+import re
 import secrets
 from urllib.parse import urlsplit
 
@@ -43,8 +44,13 @@ def load_user(session_id: str):
     return user
 
 
+# A path on this site: one slash, then no second slash or backslash (which browsers read as
+# another host), and no control characters (CR/LF would split the Location header).
+SAME_SITE_PATH = re.compile(r"/(?![/\\])[^\x00-\x1f\x7f\\]*")
+
+
 def _safe_next(target: str | None) -> str:
-    if target and not urlsplit(target).netloc and target.startswith("/") and not target.startswith("//"):
+    if target and SAME_SITE_PATH.fullmatch(target) and not urlsplit(target).netloc:
         return target
     return url_for("main.index")
 
@@ -73,6 +79,8 @@ def login():
 @login_required
 @before_password_change
 def logout():
+    services.log_out(current_user)
+    db.session.commit()
     logout_user()
     flash("您已退出登录。", "info")
     return redirect(url_for("auth.login"), 303)

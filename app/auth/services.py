@@ -122,6 +122,13 @@ def update_user(user: User, *, display_name: str, role: Role, region_id: int, ph
     db.session.flush()
 
 
+def log_out(user: User) -> None:
+    """A copy of the session cookie taken before logging out must not work afterwards: the
+    session token changes, as on a password change, ending the account's sessions server-side."""
+    user.end_sessions()
+    db.session.flush()
+
+
 def reset_password(user: User, new_password: str) -> None:
     """An administrator sets a temporary password; the owner must change it at next login."""
     user.set_password(new_password)

@@ -1,5 +1,7 @@
 from datetime import timedelta
 
+import pytest
+
 from app.auth.models import LoginAttempt, User
 from app.extensions import db
 from tests.conftest import PASSWORD, get_user, login
@@ -103,3 +105,36 @@ def test_csrf_is_required_on_posts(app, client, world):
         assert client.post("/logout", headers={"X-CSRFToken": header_token}).status_code == 303
     finally:
         app.config["WTF_CSRF_ENABLED"] = False
+
+
+@pytest.mark.parametrize("target", [
+    "/\r\nSet-Cookie:x=1", "/\nLocation: https://evil.example/", "//evil.example/", "/\\evil.example", "https://evil.example/",
+    "/\x00", "javascript:alert(1)",
+])
+def test_next_must_be_a_plain_path_of_this_site(client, world, target):
+    response = client.post("/login", query_string={"next": target},
+                           data={"username": "clerk", "password": PASSWORD})
+    assert response.status_code == 303
+    assert response.headers["Location"] == "/"
+
+
+def test_next_keeps_a_path_of_this_site(client, world):
+    response = client.post("/login?next=/organizations%3Fq%3D%E5%87%A4", data={"username": "clerk", "password": PASSWORD})
+    assert response.headers["Location"] == "/organizations?q=%E5%87%A4"
+
+
+def test_crlf_in_a_raw_next_is_refused_after_login(client, world):
+    """The adversarial run's case: the address itself carries %0D%0A (500 before)."""
+    response = client.post("/login?next=/%0D%0ASet-Cookie:x=1", data={"username": "clerk", "password": PASSWORD})
+    assert response.status_code == 303 and response.headers["Location"] == "/"
+    assert "x=1" not in response.headers.get("Set-Cookie", "")
+
+
+def test_a_cookie_copied_before_logout_no_longer_works(app, client, world):
+    assert client.post("/login", data={"username": "clerk", "password": PASSWORD}).status_code == 303
+    copied = client.get_cookie("session").value
+    assert client.post("/logout").status_code == 303
+    thief = app.test_client()
+    thief.set_cookie("session", copied)
+    response = thief.get("/organizations")
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
