@@ -1,9 +1,10 @@
-from flask import abort, send_file
+from flask import abort
 from flask_login import login_required
 
 from app.attachments import bp
 from app.attachments.models import Attachment
 from app.attachments.services import stored_path
+from app.printing.downloads import send_download
 from app.scoping import scoped_get_or_404
 
 ONE_YEAR = 365 * 24 * 3600
@@ -13,9 +14,10 @@ def _send(attachment: Attachment, thumb: bool):
     if thumb and not attachment.is_image:
         abort(404)
     # Content never changes under an id (files are named by hash), so browsers may keep it.
-    response = send_file(stored_path(attachment.sha256, thumb=thumb), mimetype=attachment.content_type,
-                         download_name=attachment.filename, as_attachment=not attachment.is_image,
-                         max_age=ONE_YEAR)
+    # The stored name is sent through the one download helper, which makes any name safe for
+    # the header (names stored before names were cleaned on the way in included).
+    response = send_download(stored_path(attachment.sha256, thumb=thumb), attachment.filename,
+                             inline=attachment.is_image, content_type=attachment.content_type)
     response.headers["Cache-Control"] = f"private, max-age={ONE_YEAR}, immutable"
     return response
 

@@ -2,6 +2,7 @@
 turned upright and downscaled so a township PC on a slow link can open them."""
 import hashlib
 import io
+import os
 import zipfile
 from pathlib import Path
 
@@ -12,6 +13,7 @@ from sqlalchemy import select
 
 from app.attachments.models import Attachment
 from app.extensions import db
+from app.printing.downloads import UNSAFE_IN_NAMES
 from app.rules import RuleError
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
@@ -30,6 +32,30 @@ OFFICE_ZIP_TYPES = {
     "xl/": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "ppt/": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
 }
+
+
+# The extensions a stored file may have, by the type its bytes show (the first is the default):
+# a PDF named report.html is kept and served as report.pdf.
+EXTENSIONS = {
+    "image/jpeg": (".jpg", ".jpeg"),
+    "application/pdf": (".pdf",),
+    "application/msword": (".doc", ".xls"),
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": (".docx",),
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": (".xlsx",),
+    "application/vnd.openxmlformats-officedocument.presentationml.presentation": (".pptx",),
+}
+MAX_NAME = 200
+
+
+def stored_filename(original: str | None, content_type: str) -> str:
+    """The name a file is kept under: the last part of what the browser sent, without control
+    characters or what file systems refuse, ending in an extension of its real type."""
+    stem, extension = os.path.splitext((original or "").replace("\\", "/").rsplit("/", 1)[-1])
+    allowed = EXTENSIONS[content_type]
+    if extension.lower() not in allowed:
+        extension = allowed[0]
+    stem = UNSAFE_IN_NAMES.sub("", stem)[: MAX_NAME - len(extension)]
+    return (stem or "未命名文件") + extension.lower()
 
 
 def detect_document_type(data: bytes) -> str | None:
@@ -131,9 +157,7 @@ def save_upload(file_storage, *, owner, region_id: int) -> Attachment:
     """Check, store and record one uploaded file for ``owner``; raises RuleError."""
     data, content_type, width, height = check_upload(file_storage)
     digest = _store(data, _thumbnail(data) if content_type == "image/jpeg" else None)
-    filename = (file_storage.filename or "未命名文件").replace("\\", "/").rsplit("/", 1)[-1][:200]
-    if content_type == "image/jpeg" and not filename.lower().endswith((".jpg", ".jpeg")):
-        filename = filename.rsplit(".", 1)[0] + ".jpg"
+    filename = stored_filename(file_storage.filename, content_type)
     attachment = Attachment(
         owner_type=owner.__tablename__, owner_id=owner.id, filename=filename, content_type=content_type,
         size=len(data), sha256=digest, width=width, height=height, region_id=region_id,

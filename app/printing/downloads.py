@@ -30,6 +30,7 @@ def send_download(content: bytes | Path, name: str, *, inline: bool = False, con
     address's own (sheet.pdf, coverage.xlsx) when it ends like the file, else "download".
     """
     stem, suffix = os.path.splitext(name)
+    suffix = UNSAFE_IN_NAMES.sub("", suffix)
     name = file_name(stem, suffix=suffix)
     fallback = _ascii_name(name, suffix)
     source = io.BytesIO(content) if isinstance(content, bytes) else content

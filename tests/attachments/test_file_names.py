@@ -1,0 +1,68 @@
+"""Uploaded files keep a clean name that ends in their real type, and every stored name can be
+downloaded (issue: NUL in an upload's file name; documents keep any extension)."""
+import io
+
+import pytest
+from werkzeug.datastructures import FileStorage
+
+from app.attachments.models import Attachment
+from app.attachments.services import save_upload, stored_filename
+from app.extensions import db
+from app.scoping import unscoped
+from tests.factories import jpeg_bytes, make_inspection, make_org
+
+PDF = "application/pdf"
+
+
+@pytest.mark.parametrize("original, content_type, stored", [
+    ("照片\x00.php.jpg", "image/jpeg", "照片.php.jpg"),
+    ("IMG_1.JPEG", "image/jpeg", "IMG_1.jpeg"),
+    ("report.html", PDF, "report.pdf"),
+    ("C:\\Users\\王\\预算.pdf", PDF, "预算.pdf"),
+    ("../../etc/passwd", PDF, "passwd.pdf"),
+    ("\x1b[31m.pdf", PDF, "[31m.pdf"),
+    ("", PDF, "未命名文件.pdf"),
+    ("表.xls", "application/msword", "表.xls"),
+])
+def test_stored_names_are_clean_and_typed(original, content_type, stored):
+    assert stored_filename(original, content_type) == stored
+
+
+@pytest.fixture
+def result(app, world):
+    with app.app_context():
+        inspection = make_inspection(make_org(world.town_a1))
+        db.session.commit()
+        return inspection.results[0].id
+
+
+def test_a_photo_named_with_nul_is_stored_cleanly_and_downloads(app, supervisor_client, result):
+    from app.standards.models import InspectionResult
+
+    with app.app_context(), unscoped():
+        row = db.session.get(InspectionResult, result)
+        attachment = save_upload(FileStorage(io.BytesIO(jpeg_bytes()), filename="照片\x00.php.jpg"),
+                                 owner=row, region_id=row.region_id)
+        db.session.commit()
+        assert attachment.filename == "照片.php.jpg"
+        attachment_id = attachment.id
+    response = supervisor_client.get(f"/attachments/{attachment_id}/x.jpg")
+    assert response.status_code == 200 and response.mimetype == "image/jpeg"
+
+
+def test_a_name_stored_before_the_cleaning_still_downloads(app, supervisor_client, result):
+    from app.standards.models import InspectionResult
+
+    with app.app_context(), unscoped():
+        row = db.session.get(InspectionResult, result)
+        attachment = save_upload(FileStorage(io.BytesIO(b"%PDF-1.4 test"), filename="a.pdf"), owner=row,
+                                 region_id=row.region_id)
+        attachment.filename = "旧\x00文件\r\n.pdf"  # as an older version kept it
+        db.session.commit()
+        attachment_id = attachment.id
+    response = supervisor_client.get(f"/attachments/{attachment_id}/old.pdf")
+    assert response.status_code == 200
+    disposition = response.headers["Content-Disposition"]
+    assert "\x00" not in disposition and "\r" not in disposition and "attachment" in disposition
+    with app.app_context(), unscoped():
+        assert db.session.get(Attachment, attachment_id).content_type == PDF
