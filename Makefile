@@ -2,6 +2,7 @@
 #   make run    serve the app with demo data on http://127.0.0.1:$(PORT)
 #   make test   run the whole test suite (SQLite, and PostgreSQL when TEST_DATABASE_URL is set)
 #   make bench  measure the main pages against a bare Flask page on a large synthetic data set
+#   make lock   recompile the lock files requirements.txt and requirements-dev.txt from the .in files
 
 PYTHON ?= python3
 VENV   := .venv
@@ -14,12 +15,14 @@ PORT   ?= 5000
 RUN_PACKAGES  := fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0
 TEST_PACKAGES := $(RUN_PACKAGES) chromium poppler-utils
 
-.PHONY: run test bench system-packages-run system-packages-test
+.PHONY: run test bench lock system-packages-run system-packages-test
 
 $(VENV)/bin/activate:
 	$(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install -q --upgrade pip
 
+# requirements.in / requirements-dev.in name the direct dependencies; requirements.txt and
+# requirements-dev.txt lock the whole tree (pip-compile). Installs read only the lock files.
 $(VENV)/.run-deps: requirements.txt | $(VENV)/bin/activate
 	$(VENV)/bin/pip install -q -r requirements.txt
 	touch $@
@@ -63,3 +66,15 @@ test: $(VENV)/.test-deps system-packages-test
 
 bench: $(VENV)/.test-deps system-packages-test
 	$(PY) -m bench
+
+# Pin every package again after editing a .in file. The dev lock is constrained by the runtime
+# lock, so both install the same runtime versions. `make lock LOCK_ARGS=--upgrade` moves
+# unpinned dependencies to their newest releases.
+LOCK_ARGS ?=
+PIP_COMPILE := CUSTOM_COMPILE_COMMAND="make lock" $(VENV)/bin/pip-compile --quiet --strip-extras \
+	--allow-unsafe --no-emit-index-url --no-emit-find-links $(LOCK_ARGS)
+
+lock: | $(VENV)/bin/activate
+	$(VENV)/bin/pip install -q pip-tools
+	$(PIP_COMPILE) --output-file requirements.txt requirements.in
+	$(PIP_COMPILE) --output-file requirements-dev.txt requirements-dev.in
