@@ -1,5 +1,6 @@
 # County Sports Desk — the two commands the README promises, and the benchmark.
-#   make run    serve the app with demo data on http://127.0.0.1:$(PORT)
+#   make run    serve the app with demo data on http://$(HOST):$(PORT)
+#   make worker run the background jobs (batch PDFs) in their own process, same environment as run
 #   make test   run the whole test suite (SQLite, and PostgreSQL when TEST_DATABASE_URL is set)
 #   make bench  measure the main pages against a bare Flask page on a large synthetic data set
 #   make lock   recompile the lock files requirements.txt and requirements-dev.txt from the .in files
@@ -9,13 +10,14 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 FLASK  := $(VENV)/bin/flask --app wsgi
 PORT   ?= 5000
+HOST   ?= 127.0.0.1
 
 # Debian packages: WeasyPrint's text stack and the CJK fonts every PDF embeds;
 # the tests also drive Chromium and read PDFs back with poppler.
 RUN_PACKAGES  := fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0
 TEST_PACKAGES := $(RUN_PACKAGES) chromium poppler-utils
 
-.PHONY: run test bench lock system-packages-run system-packages-test
+.PHONY: run worker test bench lock system-packages-run system-packages-test
 
 $(VENV)/bin/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +32,10 @@ $(VENV)/.run-deps: requirements.txt | $(VENV)/bin/activate
 $(VENV)/.test-deps: requirements.txt requirements-dev.txt | $(VENV)/bin/activate
 	$(VENV)/bin/pip install -q -r requirements-dev.txt
 	touch $@ $(VENV)/.run-deps
+
+# Settings come from the environment or the make command line, the same for every target:
+#   make run DATABASE_URL=postgresql+psycopg://user@host/db   make worker DATABASE_URL=...
+# (README.md, Configuration). db upgrade and seed-demo do nothing when already done.
 
 # Installs missing packages when running as root; otherwise prints the command and goes on.
 define ensure_packages
@@ -54,8 +60,13 @@ system-packages-test:
 run: $(VENV)/.run-deps system-packages-run
 	$(FLASK) db upgrade
 	$(FLASK) seed-demo
-	@echo "County Sports Desk: http://127.0.0.1:$(PORT)  (demo users in README.md)"
-	$(VENV)/bin/gunicorn --workers 2 --threads 4 --bind 127.0.0.1:$(PORT) --access-logfile - wsgi:app
+	@echo "County Sports Desk: http://$(HOST):$(PORT)  (demo users in README.md)"
+	$(VENV)/bin/gunicorn --workers 2 --threads 4 --bind $(HOST):$(PORT) --access-logfile - wsgi:app
+
+# Beside app processes started with JOBS_IN_PROCESS=0; on as many hosts as wanted. The schema must
+# be migrated already (make run, or flask --app wsgi db upgrade).
+worker: $(VENV)/.run-deps system-packages-run
+	$(FLASK) worker
 
 test: $(VENV)/.test-deps system-packages-test
 	env -u TEST_DATABASE_URL $(PY) -m pytest -q
