@@ -1,25 +1,30 @@
 # County Sports Desk — the two commands the README promises, and the benchmark.
-#   make run    serve the app with demo data on http://127.0.0.1:$(PORT)
+#   make run    serve the app with demo data on http://$(HOST):$(PORT)
+#   make worker run the background jobs (batch PDFs) in their own process, same environment as run
 #   make test   run the whole test suite (SQLite, and PostgreSQL when TEST_DATABASE_URL is set)
 #   make bench  measure the main pages against a bare Flask page on a large synthetic data set
+#   make lock   recompile the lock files requirements.txt and requirements-dev.txt from the .in files
 
 PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
 FLASK  := $(VENV)/bin/flask --app wsgi
 PORT   ?= 5000
+HOST   ?= 127.0.0.1
 
 # Debian packages: WeasyPrint's text stack and the CJK fonts every PDF embeds;
 # the tests also drive Chromium and read PDFs back with poppler.
 RUN_PACKAGES  := fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0
 TEST_PACKAGES := $(RUN_PACKAGES) chromium poppler-utils
 
-.PHONY: run test bench system-packages-run system-packages-test
+.PHONY: run worker test bench lock system-packages-run system-packages-test
 
 $(VENV)/bin/activate:
 	$(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install -q --upgrade pip
 
+# requirements.in / requirements-dev.in name the direct dependencies; requirements.txt and
+# requirements-dev.txt lock the whole tree (pip-compile). Installs read only the lock files.
 $(VENV)/.run-deps: requirements.txt | $(VENV)/bin/activate
 	$(VENV)/bin/pip install -q -r requirements.txt
 	touch $@
@@ -27,6 +32,10 @@ $(VENV)/.run-deps: requirements.txt | $(VENV)/bin/activate
 $(VENV)/.test-deps: requirements.txt requirements-dev.txt | $(VENV)/bin/activate
 	$(VENV)/bin/pip install -q -r requirements-dev.txt
 	touch $@ $(VENV)/.run-deps
+
+# Settings come from the environment or the make command line, the same for every target:
+#   make run DATABASE_URL=postgresql+psycopg://user@host/db   make worker DATABASE_URL=...
+# (README.md, Configuration). db upgrade and seed-demo do nothing when already done.
 
 # Installs missing packages when running as root; otherwise prints the command and goes on.
 define ensure_packages
@@ -51,8 +60,13 @@ system-packages-test:
 run: $(VENV)/.run-deps system-packages-run
 	$(FLASK) db upgrade
 	$(FLASK) seed-demo
-	@echo "County Sports Desk: http://127.0.0.1:$(PORT)  (demo users in README.md)"
-	$(VENV)/bin/gunicorn --workers 2 --threads 4 --bind 127.0.0.1:$(PORT) --access-logfile - wsgi:app
+	@echo "County Sports Desk: http://$(HOST):$(PORT)  (demo users in README.md)"
+	$(VENV)/bin/gunicorn --workers 2 --threads 4 --bind $(HOST):$(PORT) --access-logfile - wsgi:app
+
+# Beside app processes started with JOBS_IN_PROCESS=0; on as many hosts as wanted. The schema must
+# be migrated already (make run, or flask --app wsgi db upgrade).
+worker: $(VENV)/.run-deps system-packages-run
+	$(FLASK) worker
 
 test: $(VENV)/.test-deps system-packages-test
 	env -u TEST_DATABASE_URL $(PY) -m pytest -q
@@ -63,3 +77,15 @@ test: $(VENV)/.test-deps system-packages-test
 
 bench: $(VENV)/.test-deps system-packages-test
 	$(PY) -m bench
+
+# Pin every package again after editing a .in file. The dev lock is constrained by the runtime
+# lock, so both install the same runtime versions. `make lock LOCK_ARGS=--upgrade` moves
+# unpinned dependencies to their newest releases.
+LOCK_ARGS ?=
+PIP_COMPILE := CUSTOM_COMPILE_COMMAND="make lock" $(VENV)/bin/pip-compile --quiet --strip-extras \
+	--allow-unsafe --no-emit-index-url --no-emit-find-links $(LOCK_ARGS)
+
+lock: | $(VENV)/bin/activate
+	$(VENV)/bin/pip install -q pip-tools
+	$(PIP_COMPILE) --output-file requirements.txt requirements.in
+	$(PIP_COMPILE) --output-file requirements-dev.txt requirements-dev.in

@@ -4,6 +4,8 @@ Revision ID: 0001
 Revises: 
 Create Date: 2026-11-22 14:03:50.725506
 
+Immutable history: this file is exactly what every existing database ran, and
+tests/test_migrations.py holds its SHA-256. Never edit it; change the schema with a new migration.
 """
 from alembic import op
 import sqlalchemy as sa
