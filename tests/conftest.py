@@ -14,8 +14,8 @@ from app.auth.services import create_user
 from app.extensions import db
 from app.regions.models import Region, RegionLevel
 from app.regions.services import create_region
-from app.standards.defaults import insert_default_standards
 from config import TestingConfig
+from tests import reference_data
 
 PASSWORD = "Test-2026"
 
@@ -33,6 +33,8 @@ def app(tmp_path_factory):
     with app.app_context():
         _drop_everything()
         upgrade()  # the real migrations build the schema, so they are tested too
+        with db.engine.connect() as conn:
+            app.extensions["test_reference_rows"] = reference_data.snapshot(conn)
     yield app
     with app.app_context():
         db.session.remove()
@@ -55,7 +57,7 @@ def _clean_db(app):
             for table in reversed(db.metadata.sorted_tables):
                 conn.execute(table.delete())
             # Reference data the migrations load, back for the next test.
-            insert_default_standards(conn)
+            reference_data.restore(conn, app.extensions["test_reference_rows"])
 
 
 @dataclass

