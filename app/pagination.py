@@ -4,11 +4,13 @@ from dataclasses import dataclass
 
 from flask import current_app, request
 from sqlalchemy import func, or_, select
-from wtforms import Form, SelectField, StringField
+from wtforms import SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 
 from app.extensions import db
+from app.forms import QueryForm
 from app.parsing import parse_page
+from app.text import clean_text
 
 
 def page_number() -> int:
@@ -72,7 +74,7 @@ def paginate(stmt, per_page: int | None = None) -> Page:
 
 
 def search_term() -> str:
-    return request.args.get("q", "").strip()[:100]
+    return clean_text(request.args.get("q", ""))[:100]
 
 
 def apply_search(stmt, term: str, *columns):
@@ -84,11 +86,11 @@ def apply_search(stmt, term: str, *columns):
     return stmt.where(or_(*(col.ilike(like, escape="\\") for col in columns)))
 
 
-class FilterForm(Form):
+class FilterForm(QueryForm):
     """A list's filters, read from the query string: the page and its export read the same
     values. An unknown choice (a stale or hand-edited link) filters nothing instead of failing."""
 
-    q = StringField("搜索", filters=[lambda value: (value or "").strip()[:100]])
+    q = StringField("搜索", filters=[lambda value: (value or "")[:100]])
 
     def __init__(self, args=None):
         super().__init__(args if args is not None else request.args)

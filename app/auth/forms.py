@@ -1,12 +1,12 @@
 import re
 
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, PasswordField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, Length, Optional, Regexp, ValidationError
 
 from app.auth.roles import Role, role_region_problem
 from app.auth.services import find_user
+from app.forms import Form
 
 PASSWORD_RULE = "至少 8 位，须同时包含字母和数字。"
 
@@ -17,13 +17,13 @@ def strong_password(form, field):
         raise ValidationError("密码" + PASSWORD_RULE)
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     username = StringField("用户名", validators=[DataRequired("请输入用户名。"), Length(max=64)])
     password = PasswordField("密码", validators=[DataRequired("请输入密码。")])
     remember = BooleanField("在本机保持登录")
 
 
-class ChangePasswordForm(FlaskForm):
+class ChangePasswordForm(Form):
     current_password = PasswordField("当前密码", validators=[DataRequired("请输入当前密码。")])
     new_password = PasswordField("新密码", validators=[DataRequired("请输入新密码。"), strong_password],
                                  description=PASSWORD_RULE)
@@ -31,7 +31,7 @@ class ChangePasswordForm(FlaskForm):
                                                      EqualTo("new_password", "两次输入的新密码不一致。")])
 
 
-class UserForm(FlaskForm):
+class UserForm(Form):
     username = StringField("用户名", validators=[
         DataRequired("请输入用户名。"), Length(3, 64, "用户名长度应为 3 到 64 个字符。"),
         Regexp(r"^[A-Za-z0-9_.-]+$", message="用户名只能包含字母、数字、下划线、点和连字符。"),
@@ -68,6 +68,6 @@ class UserForm(FlaskForm):
             raise ValidationError("该用户名已被使用。")
 
 
-class ResetPasswordForm(FlaskForm):
+class ResetPasswordForm(Form):
     password = PasswordField("新的临时密码", validators=[DataRequired("请输入新的临时密码。"), strong_password],
                              description="用户下次登录后须修改。" + PASSWORD_RULE)

@@ -1,10 +1,10 @@
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired, MultipleFileField
 from wtforms import DateField, HiddenField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from app.attachments.services import ACCEPT_ATTR, ACCEPTED, MAX_UPLOAD_BYTES
+from app.forms import Form
 from app.organizations import services
 from app.organizations.models import EventKind, OrgKind, OrgLevel, PartyBranch, ReviewResult
 from app.organizations.services import ORG_FIELDS, PHONE_HINT
@@ -51,7 +51,7 @@ def _choice(label: str, choices, message: str) -> SelectField:
     return SelectField(label, choices=choices, validators=[DataRequired(message)], invalid_choice_message=message)
 
 
-class OrganizationForm(FlaskForm):
+class OrganizationForm(Form):
     name = _text("组织名称", 100, required="请填写组织名称。")
     kind = _choice("组织类型", _options(OrgKind), "请从列表中选择组织类型。")
     level = _choice("组织级别", _options(OrgLevel), "请从列表中选择组织级别。")
@@ -141,7 +141,7 @@ class OrganizationForm(FlaskForm):
         return fields
 
 
-class EventForm(FlaskForm):
+class EventForm(Form):
     kind = SelectField("事项", validators=[DataRequired("请选择事项。")],
                        invalid_choice_message="请从列表中选择事项。")
     event_date = _date("日期", "登记管理机关核准、换届大会或年检完成的日期。", required="请填写日期（年-月-日）。",
@@ -173,11 +173,11 @@ class EventForm(FlaskForm):
             raise ValidationError("请选择年审结论。")
 
 
-class ImportForm(FlaskForm):
+class ImportForm(Form):
     file = FileField("名册文件（.xlsx）", validators=[FileRequired("请选择要导入的 Excel 文件。")],
                      description="请使用下载的模板填写；一次最多导入 2000 行。",
                      render_kw={"accept": ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"})
 
 
-class ConfirmImportForm(FlaskForm):
+class ConfirmImportForm(Form):
     token = HiddenField(validators=[DataRequired()])

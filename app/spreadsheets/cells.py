@@ -5,6 +5,8 @@ from enum import Enum
 
 from openpyxl.utils.datetime import from_excel
 
+from app.text import clean_text
+
 EXCEL_SERIALS = (18264, 73050)  # 1950-01-01 .. 2099-12-31 as Excel day numbers
 DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日", "%Y%m%d")
 
@@ -18,7 +20,7 @@ def cell_text(value) -> str:
         return value.isoformat()
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return str(value).strip()
+    return clean_text(str(value), multiline=True)
 
 
 def parse_choice(enum_class: type[Enum], text: str):

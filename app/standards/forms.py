@@ -1,14 +1,14 @@
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, FieldList, FormField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
+from app.forms import Form
 from app.pagination import FilterForm
 from app.standards.models import InspectionKind, InspectionStatus, RectificationStatus, Verdict
 from app.timeutil import local_today
 
 
-class NewInspectionForm(FlaskForm):
+class NewInspectionForm(Form):
     kind = SelectField("检查类型", validators=[DataRequired("请选择检查类型。")])
     inspected_on = DateField("检查日期", default=local_today, validators=[DataRequired("请填写检查日期（年-月-日）。")])
     inspectors = StringField("检查人员", validators=[Length(max=200, message="检查人员不能超过 200 个字。")],
@@ -30,14 +30,14 @@ class RectificationFilters(FilterForm):
     overdue = BooleanField("只看逾期", false_values=("", "0", "false"))
 
 
-class InspectionHeaderForm(FlaskForm):
+class InspectionHeaderForm(Form):
     inspected_on = DateField("检查日期", validators=[DataRequired("请填写检查日期（年-月-日）。")])
     inspectors = StringField("检查人员", validators=[Length(max=200, message="检查人员不能超过 200 个字。")])
     summary = TextAreaField("总体情况", validators=[Length(max=2000, message="总体情况不能超过 2000 个字。")])
 
 
 
-class FinalizeForm(FlaskForm):
+class FinalizeForm(Form):
     signed_by = StringField("签字人", validators=[DataRequired("请填写签字人姓名。"), Length(max=60)])
     signed_on = DateField("签字日期", default=local_today, validators=[DataRequired("请填写签字日期（年-月-日）。")])
     due_on = DateField("整改期限", validators=[Optional()], description="不达标项目的整改完成期限，默认签字后 30 天。")
@@ -51,27 +51,27 @@ class FinalizeForm(FlaskForm):
             raise ValidationError("整改期限不能早于签字日期。")
 
 
-class RecheckForm(FlaskForm):
+class RecheckForm(Form):
     inspected_on = DateField("复查日期", default=local_today, validators=[DataRequired("请填写复查日期（年-月-日）。")])
     inspectors = StringField("检查人员", validators=[Length(max=200)])
 
 
-class SpotCheckForm(FlaskForm):
+class SpotCheckForm(Form):
     size = IntegerField("抽查数量", validators=[DataRequired("请填写抽查数量。"), NumberRange(1, 500, "抽查数量应在 1 到 500 之间。")])
     inspected_on = DateField("计划检查日期", default=local_today, validators=[DataRequired("请填写日期（年-月-日）。")])
     inspectors = StringField("检查人员", validators=[Length(max=200)])
 
 
-class RectificationSubmitForm(FlaskForm):
+class RectificationSubmitForm(Form):
     response = TextAreaField("整改情况", validators=[DataRequired("请说明整改情况。"), Length(max=2000)])
 
 
-class RectificationReviewForm(FlaskForm):
+class RectificationReviewForm(Form):
     """销号 and 退回 share the page's one note; each button posts to its own address."""
     note = TextAreaField("核验意见", validators=[Length(max=2000)], description="退回时必须写明原因。")
 
 
-class StandardItemForm(FlaskForm):
+class StandardItemForm(Form):
     class Meta:
         csrf = False  # the enclosing form carries the token
 
@@ -82,6 +82,6 @@ class StandardItemForm(FlaskForm):
     required = BooleanField("必备项")
 
 
-class PublishStandardForm(FlaskForm):
+class PublishStandardForm(Form):
     note = StringField("修订说明", validators=[DataRequired("请填写本次修订说明。"), Length(max=200)])
     items = FieldList(FormField(StandardItemForm), min_entries=1)

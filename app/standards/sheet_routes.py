@@ -2,13 +2,13 @@
 version, and batch printing as a background job."""
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import DateField, SelectField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Optional, ValidationError
 
 from app.extensions import db
+from app.forms import Form
 from app.jobs import services as jobs
 from app.permissions import read_only_allowed
 from app.printing.downloads import send_download
@@ -48,7 +48,7 @@ def blank_sheet(version_id: int):
 
 # --------------------------------------------------------------------------- batch printing
 
-class BatchPrintForm(FlaskForm):
+class BatchPrintForm(Form):
     region_id = SelectField("区划", validators=[Optional()])
     kind = SelectField("检查类型", validators=[Optional()],
                        choices=[SelectChoice("", "全部类型")] + [SelectChoice(k.value, k.label) for k in InspectionKind])

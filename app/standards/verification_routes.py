@@ -3,12 +3,12 @@ import re
 
 from flask import Blueprint, redirect, render_template, request, url_for
 from flask_login import login_required
-from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import StringField
 from wtforms.validators import DataRequired
 
 from app.extensions import db
+from app.forms import Form
 from app.standards.models import Inspection
 from app.standards.rules import CODE_ALPHABET
 
@@ -17,7 +17,7 @@ bp = Blueprint("verification", __name__)
 CODE_RE = re.compile(f"^[{CODE_ALPHABET}]{{8}}$")
 
 
-class VerifyForm(FlaskForm):
+class VerifyForm(Form):
     class Meta:
         csrf = False  # a GET lookup changes nothing
 

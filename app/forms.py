@@ -1,0 +1,40 @@
+"""The base of every form: each text field's input is cleaned (app.text) before validation,
+so no form can forget it and a new field needs nothing."""
+from flask_wtf import FlaskForm
+from wtforms import Form as PlainForm
+from wtforms.fields import PasswordField, StringField, TextAreaField
+from wtforms.fields.core import UnboundField
+
+from app.text import clean_text
+
+
+def _clean_multiline(value):
+    return clean_text(value, multiline=True)
+
+
+def bind_cleaned(form, unbound_field, options):
+    """Add the text cleaning as the first filter of every text field (passwords excepted: they
+    are compared as typed)."""
+    field_class = unbound_field.field_class
+    if issubclass(field_class, StringField) and not issubclass(field_class, PasswordField):
+        cleaner = _clean_multiline if issubclass(field_class, TextAreaField) else clean_text
+        # A copy: the unbound field is shared by every instance of the form class.
+        kwargs = dict(unbound_field.kwargs, filters=[cleaner, *unbound_field.kwargs.get("filters", ())])
+        unbound_field = UnboundField(field_class, *unbound_field.args, **kwargs)
+    return unbound_field.bind(form=form, **options)
+
+
+class Form(FlaskForm):
+    """A posted form (with its CSRF token)."""
+
+    class Meta:
+        def bind_field(self, form, unbound_field, options):
+            return bind_cleaned(form, unbound_field, options)
+
+
+class QueryForm(PlainForm):
+    """A form read from the query string (filters, lookups): no CSRF, the same cleaning."""
+
+    class Meta:
+        def bind_field(self, form, unbound_field, options):
+            return bind_cleaned(form, unbound_field, options)
