@@ -2,13 +2,13 @@
 import pytest
 
 from app.extensions import db
-from tests.pdf.conftest import make_inspection, make_org
+from tests.factories import make_inspection, make_org
 
 
 @pytest.fixture
 def code_and_id(app, world):
     with app.app_context():
-        inspection = make_inspection(make_org(world.town_a1, "凤城镇体育总会"))
+        inspection = make_inspection(make_org(world.town_a1, name="凤城镇体育总会"), finalize=True)
         db.session.commit()
         return inspection.verification_code, inspection.id
 
