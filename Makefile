@@ -1,6 +1,7 @@
 # County Sports Desk — the two commands the README promises, and the benchmark.
 #   make run    serve the app with demo data on http://127.0.0.1:$(PORT)
 #   make test   run the whole test suite (SQLite, and PostgreSQL when TEST_DATABASE_URL is set)
+#   make test-fast  the suite without the browser tests, on SQLite only (a quick check while working)
 #   make bench  measure the main pages against a bare Flask page on a large synthetic data set
 
 PYTHON ?= python3
@@ -14,7 +15,7 @@ PORT   ?= 5000
 RUN_PACKAGES  := fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0
 TEST_PACKAGES := $(RUN_PACKAGES) chromium poppler-utils
 
-.PHONY: run test bench system-packages-run system-packages-test
+.PHONY: run test test-fast bench system-packages-run system-packages-test
 
 $(VENV)/bin/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -60,6 +61,9 @@ test: $(VENV)/.test-deps system-packages-test
 	  echo "== again on PostgreSQL"; \
 	  $(PY) -m pytest -q; \
 	fi
+
+test-fast: $(VENV)/.test-deps system-packages-test
+	env -u TEST_DATABASE_URL $(PY) -m pytest -q -m "not browser"
 
 bench: $(VENV)/.test-deps system-packages-test
 	$(PY) -m bench
