@@ -2,6 +2,7 @@
 #   make run    serve the app with demo data on http://$(HOST):$(PORT)
 #   make worker run the background jobs (batch PDFs) in their own process, same environment as run
 #   make test   run the whole test suite (SQLite, and PostgreSQL when TEST_DATABASE_URL is set)
+#   make test-fast  the suite without the browser tests, on SQLite only (a quick check while working)
 #   make bench  measure the main pages against a bare Flask page on a large synthetic data set
 #   make lock   recompile the lock files requirements.txt and requirements-dev.txt from the .in files
 
@@ -17,7 +18,7 @@ HOST   ?= 127.0.0.1
 RUN_PACKAGES  := fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0
 TEST_PACKAGES := $(RUN_PACKAGES) chromium poppler-utils
 
-.PHONY: run worker test bench lock system-packages-run system-packages-test
+.PHONY: run worker test test-fast bench lock system-packages-run system-packages-test
 
 $(VENV)/bin/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -74,6 +75,9 @@ test: $(VENV)/.test-deps system-packages-test
 	  echo "== again on PostgreSQL"; \
 	  $(PY) -m pytest -q; \
 	fi
+
+test-fast: $(VENV)/.test-deps system-packages-test
+	env -u TEST_DATABASE_URL $(PY) -m pytest -q -m "not browser"
 
 bench: $(VENV)/.test-deps system-packages-test
 	$(PY) -m bench

@@ -11,8 +11,7 @@ Dates are fixed, never taken from the clock: the plan is the same on every run.
 from datetime import date, datetime, timedelta
 from random import Random
 
-from stdnum.cn import uscc
-
+from app.organizations.credit_codes import make_credit_code
 from app.organizations.models import EventKind, OrgKind, OrgLevel, OrgStatus, PartyBranch
 from app.organizations.services import term_end_for
 from app.regions.models import RegionLevel
@@ -35,24 +34,6 @@ VENUES = ["乡镇文化广场", "综合文化站二楼", "全民健身中心", "
 FUNDING = ["乡镇财政拨款", "县财政补助", "会费及社会捐助", "体育彩票公益金补助", "财政拨款及会费"]
 SUPERVISING_UNIT = "文化旅游广电体育局"
 
-# GB 11714 (organisation code): 8 characters, then a check character.
-_GB11714_WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)
-_GB11714_VALUES = {c: i for i, c in enumerate("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ")}
-
-
-def organisation_code(body: str) -> str:
-    """``body`` (8 characters) with its GB 11714 check character."""
-    check = 11 - sum(_GB11714_VALUES[c] * w for c, w in zip(body, _GB11714_WEIGHTS, strict=True)) % 11
-    return body + {10: "X", 11: "0"}.get(check, str(check))
-
-
-def credit_code(county_code: str, serial: int) -> str:
-    """A 社会团体's 统一社会信用代码: 5 (civil affairs) 1 (social group), the registering county,
-    the organisation code ("MJ" + serial, as civil affairs number them), and the check character."""
-    body = f"51{county_code}" + organisation_code(f"MJ{serial:06d}")
-    return body + uscc.calc_check_digit(body)
-
-
 def plan_organizations(world: World, rng: Random) -> list[dict]:
     """Every organisation as a row dict, ids assigned, in region order."""
     by_id = {r["id"]: r for r in world.regions}
@@ -67,7 +48,7 @@ def plan_organizations(world: World, rng: Random) -> list[dict]:
         dissolved = kind != OrgKind.FEDERATION and rng.random() < DISSOLVED
         org = {
             "id": org_id, "name": name, "kind": kind, "level": level, "region_id": region["id"], "sport": sport,
-            "credit_code": credit_code(county["code"], org_id), "registered_on": founded,
+            "credit_code": make_credit_code(county["code"], org_id), "registered_on": founded,
             "registration_authority": f"{county['name']}民政局",
             "supervising_unit": f"{county['name']}{SUPERVISING_UNIT}",
             "legal_representative": person_name(rng), "contact_person": person_name(rng),

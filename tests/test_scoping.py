@@ -178,10 +178,9 @@ def test_a_moved_organisation_takes_its_whole_history_to_the_new_township(app, w
     from app.organizations import services
     from app.organizations.models import EventKind, Organization
     from app.standards.models import ItemResult
-    from tests.factories import make_inspection
-    from tests.organizations.factories import TODAY, make_org
+    from tests.factories import TODAY, committed, make_inspection, make_org
 
-    org_id = make_org(app, world.town_a1, name="凤城镇体育总会")
+    org_id = committed(app, make_org, world.town_a1, name="凤城镇体育总会")
     with app.test_request_context():
         set_scope(world.county_a.path)
         org = db.session.get(Organization, org_id)

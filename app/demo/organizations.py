@@ -2,9 +2,8 @@
 import random
 from datetime import date
 
-from stdnum.cn import uscc
-
 from app.extensions import db
+from app.organizations.credit_codes import make_credit_code
 from app.organizations.models import (
     EventKind,
     LifecycleEvent,
@@ -25,15 +24,9 @@ def _person(rng: random.Random) -> str:
     return rng.choice(SURNAMES) + rng.choice(GIVEN)
 
 
-def credit_code(region: Region, serial: int) -> str:
-    """A well-formed 统一社会信用代码 for a 社会团体 (5 = civil affairs, 1 = social group)."""
-    body = f"51{region.code[:6]}MJ{serial:06d}"[:17]
-    return body + uscc.calc_check_digit(body)
-
-
 def _organization(rng, region, name, kind, level, serial, term_start, **extra) -> Organization:
     org = Organization(
-        name=name, kind=kind, level=level, region_id=region.id, credit_code=credit_code(region, serial),
+        name=name, kind=kind, level=level, region_id=region.id, credit_code=make_credit_code(region.code, serial),
         registered_on=term_start, registration_authority=f"{_county_of(region).name}民政局",
         supervising_unit=f"{_county_of(region).name}文化和旅游体育局", legal_representative=_person(rng),
         contact_person=_person(rng), contact_phone=f"139{rng.randrange(10**8):08d}",

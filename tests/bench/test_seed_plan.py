@@ -5,12 +5,13 @@ from random import Random
 import pytest
 from stdnum.cn import uscc
 
+from app.organizations.credit_codes import organisation_code
 from app.organizations.models import OrgKind, OrgLevel
 from app.regions.models import RegionLevel
 from app.standards.models import InspectionStatus, ItemResult, RectificationStatus, Verdict
 from app.standards.rules import compute_verdict
 from bench.inspections import Item, StandardSnapshot, plan_inspections, rectification_rows, result_rows
-from bench.registry import REFERENCE_DAY, founding_event_rows, organisation_code, plan_organizations
+from bench.registry import REFERENCE_DAY, founding_event_rows, plan_organizations
 from bench.world import build_world
 
 # The 四有 as the default-standards migration loads it (ids as a fresh database numbers them).

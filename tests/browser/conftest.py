@@ -5,6 +5,7 @@ Plain Playwright (sync API) under pytest; Chromium is the Debian package, never 
 """
 import os
 import threading
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect, sync_playwright
@@ -25,6 +26,15 @@ EXPECTED_CONSOLE_TEXT = ("Failed to load resource: the server responded with a s
 EXPECTED_CONSOLE_URLS = ("/favicon.ico",)
 
 expect.set_options(timeout=5_000)
+
+HERE = Path(__file__).parent
+
+
+def pytest_collection_modifyitems(config, items):
+    """Every test under tests/browser is a ``browser`` test (``make test-fast`` leaves them out)."""
+    for item in items:
+        if item.path.is_relative_to(HERE):
+            item.add_marker(pytest.mark.browser)
 
 
 class _QuietHandler(WSGIRequestHandler):

@@ -14,14 +14,13 @@ from urllib.parse import urlsplit
 
 from PIL import Image
 from playwright.sync_api import Page, expect
-from stdnum.cn import uscc
 
+from app.organizations.credit_codes import make_credit_code
 from app.timeutil import local_today
 from tests.conftest import PASSWORD
 
 ORG_NAME = "凤城镇体育总会"
-CREDIT_BODY = "51140522MJ0000001"
-CREDIT_CODE = CREDIT_BODY + uscc.calc_check_digit(CREDIT_BODY)
+CREDIT_CODE = make_credit_code("140522", 1)
 CONTACT, PHONE = "王晓燕", "13800138000"
 ITEMS = ("有场地", "有经费", "有人员", "有活动")  # 乡镇体育总会“四有”标准, the default version
 SHEET_TITLE = "乡镇体育总会“四有”验收检查表"

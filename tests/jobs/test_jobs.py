@@ -14,7 +14,7 @@ from app.jobs.models import Job, JobStatus
 from app.jobs.registry import JobResult, job_handler
 from app.organizations.models import Organization
 from app.timeutil import utcnow
-from tests.organizations.factories import make_org
+from tests.factories import committed, make_org
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -57,8 +57,8 @@ def job_row(app, job_id: int) -> Job:
 
 
 def test_a_job_runs_with_its_creators_scope_and_name(app, world):
-    mine = make_org(app, world.town_a1, name="凤城镇体育总会")
-    other = make_org(app, world.town_b1, name="南村镇体育总会")
+    mine = committed(app, make_org, world.town_a1, name="凤城镇体育总会")
+    other = committed(app, make_org, world.town_b1, name="南村镇体育总会")
     job_id = queue(app, "test_rename_organizations", "clerk")
     with app.app_context():
         assert jobs.run_job(job_id).status == JobStatus.DONE
@@ -71,7 +71,7 @@ def test_a_job_runs_with_its_creators_scope_and_name(app, world):
 
 
 def test_a_job_carries_the_type_of_its_file(app, world, clerk_client):
-    make_org(app, world.town_a1)
+    committed(app, make_org, world.town_a1)
     job_id = queue(app, "test_rename_organizations", "clerk")
     with app.app_context():
         jobs.run_job(job_id)

@@ -13,7 +13,7 @@ from app.organizations import importing
 from app.organizations.models import Organization, OrgKind, OrgLevel, PartyBranch
 from app.spreadsheets import pending
 from app.spreadsheets.cells import parse_date
-from tests.organizations.factories import make_org, roster_row, valid_code, xlsx
+from tests.factories import committed, make_org, roster_row, valid_code, xlsx
 
 TEMPLATE = "/organizations/import/template.xlsx"
 IMPORT = "/organizations/import"
@@ -101,9 +101,9 @@ def kept_uploads(app) -> set:
 def test_preview_lists_row_errors_and_writes_nothing(app, client_as, world):
     clerk = client_as("clerk")
     kept_before = kept_uploads(app)
-    make_org(app, world.town_a1, name="凤城镇篮球协会")
+    committed(app, make_org, world.town_a1, name="凤城镇篮球协会")
     taken = valid_code(51, "140525")
-    make_org(app, world.town_b1, name="南村镇体育总会", credit_code=taken)
+    committed(app, make_org, world.town_b1, name="南村镇体育总会", credit_code=taken)
     rows = [
         roster_row(name="凤城镇体育总会", kind="体育总会", region="凤城镇", credit_code=valid_code(52)),
         roster_row(name="凤城镇足球协会", kind="足球", region="凤城镇"),  # unknown kind
@@ -147,7 +147,7 @@ def test_preview_lists_row_errors_and_writes_nothing(app, client_as, world):
 def test_confirm_is_refused_when_the_registry_changed(app, supervisor_client, world):
     preview = upload(supervisor_client, xlsx(good_rows(world)))
     token = token_of(preview)
-    make_org(app, world.town_a1, name="凤城镇乒乓球协会")  # someone registers it meanwhile
+    committed(app, make_org, world.town_a1, name="凤城镇乒乓球协会")  # someone registers it meanwhile
     refused = supervisor_client.post(IMPORT, data={"token": token})
     html = refused.get_data(as_text=True)
     assert refused.status_code == 422
@@ -221,7 +221,7 @@ def test_own_rosters_with_a_title_row_and_extra_columns(app, supervisor_client, 
 
 
 def test_export_can_be_imported_elsewhere(app, supervisor_client, admin_client, world):
-    make_org(app, world.town_a1, name="凤城镇体育总会", credit_code=valid_code(61), term_start=date(2022, 1, 1),
+    committed(app, make_org, world.town_a1, name="凤城镇体育总会", credit_code=valid_code(61), term_start=date(2022, 1, 1),
              term_end=date(2027, 1, 1))
     exported = supervisor_client.get("/organizations/export.xlsx").data
     with app.app_context():

@@ -19,7 +19,7 @@ from app.organizations.services import ReviewState, record_event, term_status
 from app.regions.models import Region
 from app.rules import RuleError
 from app.scoping import set_scope
-from tests.organizations.factories import TODAY, make_org, valid_code
+from tests.factories import TODAY, make_org, valid_code
 
 
 @pytest.fixture
@@ -27,10 +27,6 @@ def ctx(app, world):
     with app.app_context():
         yield world
         db.session.rollback()
-
-
-def org_in_db(org_id: int) -> Organization:
-    return db.session.get(Organization, org_id)
 
 
 # ---------------------------------------------------------------- credit code
@@ -88,11 +84,11 @@ def test_dissolved_organisations_are_never_flagged(end_offset):
 
 
 def test_list_filter_agrees_with_term_status(app, ctx):
-    ids = {offset: make_org(app, ctx.town_a1, term_start=date(2020, 1, 1),
+    ids = {offset: make_org(ctx.town_a1, term_start=date(2020, 1, 1),
                             term_end=None if offset is None else TODAY + timedelta(days=offset))
            for offset in (None, 400, 91, 90, 0, -1, -800)}
-    make_org(app, ctx.town_a1, term_end=TODAY - timedelta(days=5), status=OrgStatus.DISSOLVED)
-    active = [org_in_db(i) for i in ids.values()]
+    make_org(ctx.town_a1, term_end=TODAY - timedelta(days=5), status=OrgStatus.DISSOLVED)
+    active = list(ids.values())
     for status in TermStatus:
         found = set(db.session.execute(
             select(Organization.id).where(services.term_status_clause(status, TODAY))).scalars())
@@ -140,7 +136,7 @@ def test_create_organization_refuses_broken_rules_at_their_fields(ctx):
 
 def test_credit_code_is_unique_across_scopes(app, ctx):
     code = valid_code(8)
-    make_org(app, ctx.town_b1, credit_code=code)  # 泽州县, outside 凤城镇's scope
+    make_org(ctx.town_b1, credit_code=code)  # 泽州县, outside 凤城镇's scope
     with app.test_request_context():
         set_scope(ctx.town_a1.path)
         problems = services.organization_problems(fields(ctx, credit_code=code))
@@ -155,14 +151,13 @@ def test_region_outside_the_scope_is_refused(app, ctx):
 
 
 def test_same_name_in_the_same_region_is_refused(app, ctx):
-    make_org(app, ctx.town_a1, name="凤城镇体育总会")
+    make_org(ctx.town_a1, name="凤城镇体育总会")
     assert "name" in services.organization_problems(fields(ctx))
     assert "name" not in services.organization_problems(fields(ctx, region_id=ctx.town_a2.id))
 
 
 def test_update_keeps_own_credit_code(app, ctx):
-    org_id = make_org(app, ctx.town_a1, credit_code=valid_code(9))
-    org = org_in_db(org_id)
+    org = make_org(ctx.town_a1, credit_code=valid_code(9))
     services.update_organization(org, {"contact_person": "王晓燕", "credit_code": valid_code(9)})
     assert org.contact_person == "王晓燕"
 
@@ -170,14 +165,14 @@ def test_update_keeps_own_credit_code(app, ctx):
 # ---------------------------------------------------------------- lifecycle events
 
 def test_founding_starts_the_first_term(app, ctx):
-    org = org_in_db(make_org(app, ctx.town_a1))
+    org = make_org(ctx.town_a1)
     record_event(org, EventKind.FOUNDING, date(2021, 6, 10), today=TODAY)
     assert (org.term_start, org.term_end, org.registered_on) == (date(2021, 6, 10), date(2026, 6, 10), date(2021, 6, 10))
     assert term_status(org, TODAY) == TermStatus.DUE_SOON
 
 
 def test_founding_is_recorded_once(app, ctx):
-    org = org_in_db(make_org(app, ctx.town_a1))
+    org = make_org(ctx.town_a1)
     record_event(org, EventKind.FOUNDING, date(2021, 6, 10), today=TODAY)
     with pytest.raises(RuleError) as caught:
         record_event(org, EventKind.FOUNDING, date(2022, 6, 10), today=TODAY)
@@ -186,7 +181,7 @@ def test_founding_is_recorded_once(app, ctx):
 
 
 def test_reelection_moves_the_term(app, ctx):
-    org = org_in_db(make_org(app, ctx.town_a1, term_years=4, term_start=date(2016, 5, 1), term_end=date(2020, 5, 1)))
+    org = make_org(ctx.town_a1, term_years=4, term_start=date(2016, 5, 1), term_end=date(2020, 5, 1))
     assert term_status(org, TODAY) == TermStatus.OVERDUE
     outcome = record_event(org, EventKind.REELECTION, date(2026, 5, 20), approval_number="阳民社〔2026〕3号",
                            today=TODAY)
@@ -196,21 +191,21 @@ def test_reelection_moves_the_term(app, ctx):
 
 
 def test_reelection_cannot_go_back_before_the_current_term(app, ctx):
-    org = org_in_db(make_org(app, ctx.town_a1, term_start=date(2024, 5, 1), term_end=date(2029, 5, 1)))
+    org = make_org(ctx.town_a1, term_start=date(2024, 5, 1), term_end=date(2029, 5, 1))
     with pytest.raises(RuleError) as caught:
         record_event(org, EventKind.REELECTION, date(2023, 5, 1), today=TODAY)
     assert "2024-05-01" in caught.value.problems["event_date"]
 
 
 def test_events_cannot_be_dated_in_the_future(app, ctx):
-    org = org_in_db(make_org(app, ctx.town_a1))
+    org = make_org(ctx.town_a1)
     with pytest.raises(RuleError) as caught:
         record_event(org, EventKind.CHANGE, TODAY + timedelta(days=1), today=TODAY)
     assert caught.value.problems == {"event_date": "日期不能晚于今天。"}
 
 
 def test_dissolution_closes_the_record(app, ctx):
-    org = org_in_db(make_org(app, ctx.town_a1, term_end=TODAY - timedelta(days=10)))
+    org = make_org(ctx.town_a1, term_end=TODAY - timedelta(days=10))
     record_event(org, EventKind.DISSOLUTION, date(2026, 5, 1), today=TODAY)
     assert org.status == OrgStatus.DISSOLVED
     assert services.allowed_event_kinds(org) == []
@@ -222,7 +217,7 @@ def test_dissolution_closes_the_record(app, ctx):
 
 
 def test_change_registered_late_warns_with_article_18(app, ctx):
-    org = org_in_db(make_org(app, ctx.town_a1))
+    org = make_org(ctx.town_a1)
     on_time = record_event(org, EventKind.CHANGE, date(2026, 3, 30), approved_on=date(2026, 3, 1), today=TODAY)
     assert on_time.warnings == []
     assert on_time.event.approved_on == date(2026, 3, 1)
@@ -233,14 +228,14 @@ def test_change_registered_late_warns_with_article_18(app, ctx):
 
 
 def test_change_approved_after_registration_is_an_error(app, ctx):
-    org = org_in_db(make_org(app, ctx.town_a1))
+    org = make_org(ctx.town_a1)
     with pytest.raises(RuleError) as caught:
         record_event(org, EventKind.CHANGE, date(2026, 3, 1), approved_on=date(2026, 3, 5), today=TODAY)
     assert "approved_on" in caught.value.problems
 
 
 def test_annual_review_needs_its_year_and_result(app, ctx):
-    org = org_in_db(make_org(app, ctx.town_a1, registered_on=date(2020, 1, 1)))
+    org = make_org(ctx.town_a1, registered_on=date(2020, 1, 1))
     with pytest.raises(RuleError) as caught:
         record_event(org, EventKind.ANNUAL_REVIEW, date(2026, 4, 1), today=TODAY)
     assert set(caught.value.problems) == {"review_year", "review_result"}
@@ -254,18 +249,18 @@ def test_annual_review_needs_its_year_and_result(app, ctx):
 
 
 def test_late_annual_review_warns_with_article_28(app, ctx):
-    org = org_in_db(make_org(app, ctx.town_a1))
+    org = make_org(ctx.town_a1)
     outcome = record_event(org, EventKind.ANNUAL_REVIEW, date(2026, 6, 1), review_year=2024,
                            review_result=ReviewResult.BASICALLY_QUALIFIED, today=TODAY)
     assert "第二十八条" in outcome.warnings[0]
 
 
 def test_annual_review_status_per_year(app, ctx):
-    ids = [make_org(app, ctx.town_a1, registered_on=date(2019, 3, 1)),
-           make_org(app, ctx.town_a1, registered_on=date(2020, 3, 1)),
-           make_org(app, ctx.town_a1, registered_on=date(2026, 1, 10)),
-           make_org(app, ctx.town_a1, registered_on=date(2018, 1, 10), status=OrgStatus.DISSOLVED)]
-    orgs = reviewed, missing, young, gone = [org_in_db(i) for i in ids]
+    orgs = reviewed, missing, young, gone = [
+        make_org(ctx.town_a1, registered_on=date(2019, 3, 1)),
+        make_org(ctx.town_a1, registered_on=date(2020, 3, 1)),
+        make_org(ctx.town_a1, registered_on=date(2026, 1, 10)),
+        make_org(ctx.town_a1, registered_on=date(2018, 1, 10), status=OrgStatus.DISSOLVED)]
     record_event(reviewed, EventKind.ANNUAL_REVIEW, date(2026, 4, 1), review_year=2025,
                  review_result=ReviewResult.QUALIFIED, today=TODAY)
 
@@ -279,7 +274,7 @@ def test_annual_review_status_per_year(app, ctx):
 
 
 def test_review_history_lists_each_year_since_registration(app, ctx):
-    org = org_in_db(make_org(app, ctx.town_a1, registered_on=date(2022, 8, 1)))
+    org = make_org(ctx.town_a1, registered_on=date(2022, 8, 1))
     record_event(org, EventKind.ANNUAL_REVIEW, date(2024, 4, 1), review_year=2023,
                  review_result=ReviewResult.QUALIFIED, today=TODAY)
     history = services.review_history(org, today=TODAY)
@@ -289,7 +284,7 @@ def test_review_history_lists_each_year_since_registration(app, ctx):
 
 
 def test_backfilled_founding_keeps_the_current_term(app, ctx):
-    org = org_in_db(make_org(app, ctx.town_a1))
+    org = make_org(ctx.town_a1)
     record_event(org, EventKind.REELECTION, date(2024, 3, 1), today=TODAY)
     record_event(org, EventKind.FOUNDING, date(2015, 3, 1), today=TODAY)
     assert org.term_start == date(2024, 3, 1) and org.term_end == date(2029, 3, 1)
@@ -301,7 +296,7 @@ def test_moving_an_organisation_takes_its_records_along(app, ctx):
     from app.standards.models import ItemResult as R
     from tests.factories import make_inspection
 
-    org = org_in_db(make_org(app, ctx.town_a1, name="凤城镇体育总会"))
+    org = make_org(ctx.town_a1, name="凤城镇体育总会")
     inspection = make_inspection(org, results={"有经费": R.FAIL}, finalize=True)
     record_event(org, EventKind.CHANGE, date(2026, 3, 30), approved_on=date(2026, 3, 20), today=TODAY)
     services.update_organization(org, {"region_id": ctx.town_a2.id})

@@ -13,7 +13,7 @@ from app.extensions import db
 from app.organizations.importing import COLUMNS
 from app.organizations.models import EventKind, LifecycleEvent, Organization, OrgKind, OrgStatus
 from app.timeutil import local_today
-from tests.organizations.factories import get_org, make_org, read_xlsx, valid_code
+from tests.factories import committed, get_org, make_org, read_xlsx, valid_code
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
@@ -36,11 +36,13 @@ def orgs(app, world):
     """Three organisations: two in 阳城县 (凤城镇, 北留镇) and one in 泽州县 (南村镇)."""
     today = local_today()
     return {
-        "a1": make_org(app, world.town_a1, name="凤城镇体育总会", contact_person="王晓燕", credit_code=valid_code(11),
-                       term_start=today - timedelta(days=1800), term_end=today + timedelta(days=30)),
-        "a2": make_org(app, world.town_a2, name="北留镇老年人体育协会", kind=OrgKind.ELDERLY_ASSOCIATION,
-                       term_start=today - timedelta(days=2000), term_end=today - timedelta(days=10)),
-        "b1": make_org(app, world.town_b1, name="南村镇体育总会", contact_person="李四"),
+        "a1": committed(app, make_org, world.town_a1, name="凤城镇体育总会", contact_person="王晓燕",
+                        credit_code=valid_code(11), term_start=today - timedelta(days=1800),
+                        term_end=today + timedelta(days=30)),
+        "a2": committed(app, make_org, world.town_a2, name="北留镇老年人体育协会", kind=OrgKind.ELDERLY_ASSOCIATION,
+                        contact_person="", term_start=today - timedelta(days=2000),
+                        term_end=today - timedelta(days=10)),
+        "b1": committed(app, make_org, world.town_b1, name="南村镇体育总会", contact_person="李四"),
     }
 
 
@@ -147,7 +149,7 @@ def test_list_flags_terms(supervisor_client, orgs):
 def test_paging_keeps_filters(app, supervisor_client, world, monkeypatch):
     monkeypatch.setitem(app.config, "PER_PAGE", 2)
     for i in range(5):
-        make_org(app, world.town_a1, name=f"凤城镇协会{i}", kind=OrgKind.ASSOCIATION)
+        committed(app, make_org, world.town_a1, name=f"凤城镇协会{i}", kind=OrgKind.ASSOCIATION)
     html = supervisor_client.get("/organizations?kind=association").get_data(as_text=True)
     assert "第 1 / 3 页，共 5 条" in html
     assert "kind=association" in html and "page=2" in html
@@ -218,7 +220,7 @@ def test_region_outside_the_scope_cannot_be_chosen(app, clerk_client, world):
 def test_credit_code_used_in_another_county_is_refused(app, clerk_client, world, orgs):
     with app.app_context():
         code = valid_code(31, "140525")
-    make_org(app, world.town_b1, name="南村镇乒乓球协会", credit_code=code)
+    committed(app, make_org, world.town_b1, name="南村镇乒乓球协会", credit_code=code)
     response = clerk_client.post("/organizations/new", data=org_form(world, credit_code=code))
     assert response.status_code == 422 and "已被其他组织使用" in response.get_data(as_text=True)
 
@@ -296,7 +298,7 @@ def test_dissolution_blocks_later_events(app, clerk_client, orgs):
 
 
 def test_annual_review_link_prefills_the_year(clerk_client, app, world):
-    org = make_org(app, world.town_a1, registered_on=date(2023, 5, 1))
+    org = committed(app, make_org, world.town_a1, registered_on=date(2023, 5, 1))
     html = clerk_client.get(f"/organizations/{org}").get_data(as_text=True)
     assert "逾期未年审" in html
     form = clerk_client.get(f"/organizations/{org}/events/new?kind=annual_review&review_year=2024").get_data(as_text=True)
@@ -329,7 +331,7 @@ def test_export_dates_are_dates(supervisor_client, orgs):
 
 def test_export_writes_a_formula_typed_as_a_name_as_inert_text(app, supervisor_client, world):
     evil = '=HYPERLINK("http://evil","click")'
-    make_org(app, world.town_a1, name=evil, contact_phone="@SUM(1+1)")
+    committed(app, make_org, world.town_a1, name=evil, contact_phone="@SUM(1+1)")
     data = supervisor_client.get("/organizations/export.xlsx").data
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         sheet_xml = archive.read("xl/worksheets/sheet1.xml").decode()

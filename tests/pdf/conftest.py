@@ -1,18 +1,10 @@
-"""Helpers for the printed-paper tests: finalized inspections made through the real services,
-and PDFs read back with poppler (pdftotext, pdffonts, pdfinfo, pdfimages)."""
-import io
+"""Helpers for the printed-paper tests: PDFs read back with poppler (pdftotext, pdffonts, pdfinfo,
+pdfimages). The records they print come from tests/factories.py."""
 import re
 import subprocess
-from datetime import date
 from pathlib import Path
 
 import pytest
-
-from app.auth.models import User
-from app.extensions import db
-from app.organizations.models import Organization, OrgKind, OrgLevel
-from app.standards import inspections
-from app.standards.models import Inspection, InspectionKind, ItemResult
 
 
 @pytest.fixture(autouse=True)
@@ -22,37 +14,6 @@ def _jobs_run_synchronously(app):
     app.config["JOBS_IN_PROCESS"] = False
     yield
     app.config["JOBS_IN_PROCESS"] = previous
-
-
-def user(username: str) -> User:
-    return db.session.execute(db.select(User).filter_by(username=username)).scalar_one()
-
-
-def make_org(region, name: str) -> Organization:
-    org = Organization(name=name, kind=OrgKind.FEDERATION, level=OrgLevel.TOWNSHIP, region_id=region.id,
-                       contact_person="王晓燕")
-    db.session.add(org)
-    db.session.flush()
-    return org
-
-
-def make_inspection(org: Organization, *, finalize: bool = True, fail: tuple[str, ...] = (),
-                    inspected_on: date = date(2026, 3, 5), summary: str = "") -> Inspection:
-    """An acceptance check by the county supervisor; items in ``fail`` (by title) fail."""
-    supervisor = user("supervisor")
-    inspection = inspections.start_inspection(org, InspectionKind.ACCEPTANCE, user=supervisor,
-                                           inspected_on=inspected_on, inspectors="李建国、张伟")
-    inspections.record_results(inspection, supervisor, {
-        r.id: (ItemResult.FAIL if r.item.title in fail else ItemResult.PASS,
-               f"{r.item.title}现场核实情况" if r.item.title not in fail else "未见活动记录，年度计划缺失")
-        for r in inspection.results
-    })
-    if summary:
-        inspections.update_header(inspection, supervisor, inspected_on=inspected_on, inspectors="李建国、张伟",
-                               summary=summary)
-    if finalize:
-        inspections.finalize(inspection, supervisor, signed_by="李建国", signed_on=inspected_on)
-    return inspection
 
 
 def save_pdf(data: bytes, tmp_path: Path, name: str = "out.pdf") -> Path:
@@ -86,11 +47,3 @@ def pdf_pages(path: Path) -> int:
 def pdf_images(path: Path) -> list[str]:
     lines = subprocess.run(["pdfimages", "-list", str(path)], capture_output=True, text=True, check=True).stdout
     return [line for line in lines.splitlines()[2:] if line.strip()]
-
-
-def jpeg_bytes(width: int = 1200, height: int = 900, color: str = "green") -> bytes:
-    from PIL import Image
-
-    out = io.BytesIO()
-    Image.new("RGB", (width, height), color).save(out, "JPEG")
-    return out.getvalue()

@@ -1,25 +1,30 @@
 """Batch printing: a background job with progress, every finalized inspection in one PDF."""
 import time
+from datetime import date
 
 import pytest
 
 from app.extensions import db
 from app.jobs import services as jobs
 from app.jobs.models import Job, JobStatus
-from tests.pdf.conftest import make_inspection, make_org, pdf_pages, pdf_text, save_pdf
+from app.standards.models import ItemResult
+from tests.factories import make_inspection, make_org
+from tests.pdf.conftest import pdf_pages, pdf_text, save_pdf
 
 
 @pytest.fixture
 def county(app, world):
-    """Three finalized checks in 阳城县 (two townships), a draft there, and one check in 泽州县."""
+    """Three finalized checks in 阳城县 (two townships), a draft there, and one check in 泽州县, all in March."""
+    march = date(2026, 3, 5)
     with app.app_context():
         names = {}
         for region, name in [(world.town_a1, "凤城镇体育总会"), (world.town_a2, "北留镇体育总会"),
                              (world.town_a1, "凤城镇老年人体育协会")]:
-            inspection = make_inspection(make_org(region, name), fail=("有经费",) if "北留" in name else ())
+            results = {"有经费": ItemResult.FAIL} if "北留" in name else {}
+            inspection = make_inspection(make_org(region, name=name), results=results, inspected_on=march, finalize=True)
             names[inspection.id] = name
-        draft = make_inspection(make_org(world.town_a2, "北留镇篮球协会"), finalize=False)
-        other = make_inspection(make_org(world.town_b1, "南村镇体育总会"))
+        draft = make_inspection(make_org(world.town_a2, name="北留镇篮球协会"), inspected_on=march)
+        other = make_inspection(make_org(world.town_b1, name="南村镇体育总会"), inspected_on=march, finalize=True)
         db.session.commit()
         return {"names": names, "draft": draft.id, "other": other.id}
 

@@ -7,11 +7,9 @@ import pytest
 from werkzeug.datastructures import FileStorage
 
 from app.extensions import db
-from app.standards.models import Inspection, StandardVersion
+from app.standards.models import Inspection, ItemResult, StandardVersion
+from tests.factories import jpeg_bytes, make_inspection, make_org
 from tests.pdf.conftest import (
-    jpeg_bytes,
-    make_inspection,
-    make_org,
     pdf_fonts,
     pdf_images,
     pdf_pages,
@@ -27,8 +25,11 @@ TITLE = "乡镇体育总会“四有”验收检查表"
 def finalized(app, world):
     """A finalized acceptance check of 凤城镇体育总会 that failed 有活动."""
     with app.app_context():
-        org = make_org(world.town_a1, "凤城镇体育总会")
-        inspection = make_inspection(org, fail=("有活动",), summary="镇体育总会场地、经费、人员落实，活动开展不足。")
+        org = make_org(world.town_a1, name="凤城镇体育总会")
+        inspection = make_inspection(
+            org, results={"有活动": ItemResult.FAIL}, inspected_on=date(2026, 3, 5), signed_on=date(2026, 3, 5),
+            notes={title: f"{title}现场核实情况" for title in FOUR_HAVES} | {"有活动": "未见活动记录，年度计划缺失"},
+            summary="镇体育总会场地、经费、人员落实，活动开展不足。", finalize=True)
         db.session.commit()
         return {"id": inspection.id, "code": inspection.verification_code, "version_id": inspection.version_id,
                 "result_ids": [r.id for r in inspection.results]}
@@ -66,7 +67,7 @@ def test_audit_sheet_has_everything_an_official_form_needs(supervisor_client, fi
 
 def test_a_draft_prints_with_a_watermark(app, world, supervisor_client, tmp_path):
     with app.app_context():
-        inspection = make_inspection(make_org(world.town_a1, "凤城镇体育总会"), finalize=False)
+        inspection = make_inspection(make_org(world.town_a1, name="凤城镇体育总会"))
         db.session.commit()
         inspection_id = inspection.id
     response = supervisor_client.get(f"/inspections/{inspection_id}/sheet.pdf")
@@ -96,9 +97,9 @@ def test_evidence_appendix_shows_the_photos(app, supervisor_client, finalized, t
     with app.test_request_context():
         set_scope(None)  # a system step: no logged-in user in this request
         result = db.session.get(InspectionResult, finalized["result_ids"][0])
-        save_upload(FileStorage(stream=io.BytesIO(jpeg_bytes()), filename="办公场所.jpg"),
+        save_upload(FileStorage(stream=io.BytesIO(jpeg_bytes(1200, 900)), filename="办公场所.jpg"),
                     owner=result, region_id=result.region_id)
-        save_upload(FileStorage(stream=io.BytesIO(jpeg_bytes(color="blue")), filename="挂牌.jpg"),
+        save_upload(FileStorage(stream=io.BytesIO(jpeg_bytes(1200, 900, color="blue")), filename="挂牌.jpg"),
                     owner=result, region_id=result.region_id)
         db.session.commit()
     response = supervisor_client.get(f"/inspections/{finalized['id']}/evidence.pdf")
@@ -180,7 +181,7 @@ def test_blank_sheet_of_every_default_standard(app, supervisor_client, world, tm
 def test_multi_page_sheet_numbers_its_pages(app, world, supervisor_client, tmp_path):
     """A long summary pushes the sheet onto more pages, each numbered 第 i 页 共 n 页."""
     with app.app_context():
-        inspection = make_inspection(make_org(world.town_a1, "凤城镇体育总会"),
+        inspection = make_inspection(make_org(world.town_a1, name="凤城镇体育总会"), finalize=True,
                                      summary="检查组逐条逐项查看了场地、经费、人员和活动资料。" * 60)
         db.session.commit()
         inspection_id = inspection.id
@@ -202,8 +203,8 @@ def test_inspection_dates_print_in_chinese(app):
 
 def test_sheet_for_every_status_is_found_by_id_only_in_scope(app, world, client_as):
     with app.app_context():
-        org_b = make_org(world.town_b1, "南村镇体育总会")
-        inspection = make_inspection(org_b)
+        org_b = make_org(world.town_b1, name="南村镇体育总会")
+        inspection = make_inspection(org_b, finalize=True)
         db.session.commit()
         inspection_id = inspection.id
     assert client_as("supervisor_b").get(f"/inspections/{inspection_id}/sheet.pdf").status_code == 200

@@ -2,13 +2,13 @@
 import pytest
 
 from app.extensions import db
-from tests.pdf.conftest import make_inspection, make_org
+from tests.factories import make_inspection, make_org
 
 
 @pytest.fixture
 def code_and_id(app, world):
     with app.app_context():
-        inspection = make_inspection(make_org(world.town_a1, "凤城镇体育总会"))
+        inspection = make_inspection(make_org(world.town_a1, name="凤城镇体育总会"), finalize=True)
         db.session.commit()
         return inspection.verification_code, inspection.id
 
@@ -131,7 +131,7 @@ def test_the_batch_job_is_handed_the_site_of_the_request(supervisor_client, app,
     from app.jobs.models import Job
 
     with app.app_context():
-        make_inspection(make_org(world.town_a1, "凤城镇体育总会"), finalize=True)
+        make_inspection(make_org(world.town_a1, name="凤城镇体育总会"), finalize=True)
         db.session.commit()
     app.config["PUBLIC_BASE_URL"] = "https://tiyu.jc.gov.cn"
     try:
