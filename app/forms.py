@@ -2,9 +2,10 @@
 so no form can forget it and a new field needs nothing."""
 from flask_wtf import FlaskForm
 from wtforms import Form as PlainForm
-from wtforms.fields import PasswordField, StringField, TextAreaField
+from wtforms.fields import HiddenField, PasswordField, StringField, TextAreaField
 from wtforms.fields.core import UnboundField
 
+from app.parsing import parse_id
 from app.text import clean_text
 
 
@@ -30,6 +31,21 @@ class Form(FlaskForm):
     class Meta:
         def bind_field(self, form, unbound_field, options):
             return bind_cleaned(form, unbound_field, options)
+
+
+class EditForm(Form):
+    """A form that changes one stored record: it carries the row version the record had when
+    the form was opened (app.versioning), so saving over a newer change is refused."""
+
+    row_version = HiddenField()
+
+    @property
+    def opened_version(self) -> int | None:
+        return parse_id(self.row_version.data)
+
+    def reopen_at(self, record) -> None:
+        """After a refused stale save: the next save is made over what is stored now."""
+        self.row_version.data = record.row_version
 
 
 class QueryForm(PlainForm):

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from app.audit.models import Audited, AuditEntry, record_key
 from app.timeutil import utcnow
+from app.versioning import ROW_VERSION
 
 MASK = "******"
 
@@ -36,7 +37,7 @@ def _changes(obj, action: str) -> dict:
     changes = {}
     for attr in state.mapper.column_attrs:
         key = attr.key
-        if key in obj.__audit_exclude__:
+        if key in obj.__audit_exclude__ or key == ROW_VERSION:  # bookkeeping, never an entry
             continue
         history = state.attrs[key].history
         if action == "insert":

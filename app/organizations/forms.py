@@ -4,7 +4,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from app.attachments.services import ACCEPT_ATTR, ACCEPTED, MAX_UPLOAD_BYTES
-from app.forms import Form
+from app.forms import EditForm, Form
 from app.organizations import services
 from app.organizations.models import EventKind, OrgKind, OrgLevel, PartyBranch, ReviewResult
 from app.organizations.services import ORG_FIELDS, PHONE_HINT
@@ -51,7 +51,7 @@ def _choice(label: str, choices, message: str) -> SelectField:
     return SelectField(label, choices=choices, validators=[DataRequired(message)], invalid_choice_message=message)
 
 
-class OrganizationForm(Form):
+class OrganizationForm(EditForm):
     name = _text("组织名称", 100, required="请填写组织名称。")
     kind = _choice("组织类型", _options(OrgKind), "请从列表中选择组织类型。")
     level = _choice("组织级别", _options(OrgLevel), "请从列表中选择组织级别。")

@@ -9,6 +9,7 @@ from app.enums import LabelledEnum
 from app.extensions import db, enum_type
 from app.regional import SCOPE_ROOT, RegionScoped
 from app.timeutil import utcnow
+from app.versioning import RowVersioned
 
 
 class OrgKind(LabelledEnum):
@@ -44,7 +45,7 @@ class TermStatus(LabelledEnum):
     UNKNOWN = "unknown", "未登记任期"
 
 
-class Organization(Audited, RegionScoped, db.Model):
+class Organization(RowVersioned, Audited, RegionScoped, db.Model):
     __tablename__ = "organizations"
     __scope_parent__ = SCOPE_ROOT
     __table_args__ = (Index("ix_organizations_region_name", "region_id", "name"),)

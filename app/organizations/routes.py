@@ -24,6 +24,7 @@ from app.scoping import scoped_get_or_404
 from app.spreadsheets import pending
 from app.spreadsheets.imports import MAX_FILE_BYTES
 from app.timeutil import local_today
+from app.versioning import StaleEdit
 
 # Viewers read; everyone else keeps the registry of their own subtree (the scope sees to that).
 IMPORT_TOKENS = "organization_imports"  # session key: the uploads this browser may confirm
@@ -125,17 +126,22 @@ def new():
 def edit(org_id: int):
     organization = scoped_get_or_404(Organization, org_id)
     form = _organization_form(organization)
+    stale = None
     if form.validate_on_submit():
         try:
-            services.update_organization(organization, form.organization_fields())
+            services.update_organization(organization, form.organization_fields(), form.opened_version)
+        except StaleEdit as error:
+            error.show_on(form)
+            form.reopen_at(organization)
+            stale = error.latest
         except RuleError as error:
             error.show_on(form)
         else:
             db.session.commit()
             flash("组织信息已保存。", "success")
             return redirect(url_for("organizations.detail", org_id=organization.id), 303)
-    return render_template("organizations/form.html", form=form, organization=organization), \
-        422 if form.is_submitted() else 200
+    status = (409 if stale else 422) if form.is_submitted() else 200
+    return render_template("organizations/form.html", form=form, organization=organization, stale=stale), status
 
 
 @bp.route("/organizations/<int:org_id>/events/new", methods=["GET", "POST"])

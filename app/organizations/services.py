@@ -30,6 +30,7 @@ from app.regions.models import Region, RegionLevel
 from app.rules import RuleError
 from app.scoping import rehome
 from app.timeutil import local_today
+from app.versioning import require_version
 
 # 换届: warn this many days before the term ends; after the end the term is overdue.
 TERM_WARNING_DAYS = 90
@@ -261,7 +262,10 @@ def create_organization(fields: dict, *, check: bool = True, flush: bool = True)
     return org
 
 
-def update_organization(org: Organization, fields: dict) -> None:
+def update_organization(org: Organization, fields: dict, opened_version: int | None = None) -> None:
+    """Save the registry form's ``fields``; raises RuleError, StaleEdit when ``org`` changed
+    since the form was opened at ``opened_version``."""
+    require_version(org, opened_version)
     if problems := organization_problems({**{k: getattr(org, k) for k in ORG_FIELDS}, **fields}, org):
         raise RuleError.of(problems)
     old_region_id = org.region_id

@@ -2,7 +2,7 @@ from wtforms import BooleanField, DateField, FieldList, FormField, IntegerField,
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
-from app.forms import Form
+from app.forms import EditForm, Form
 from app.pagination import FilterForm
 from app.standards.models import InspectionKind, InspectionStatus, RectificationStatus, Verdict
 from app.timeutil import local_today
@@ -30,7 +30,7 @@ class RectificationFilters(FilterForm):
     overdue = BooleanField("只看逾期", false_values=("", "0", "false"))
 
 
-class InspectionHeaderForm(Form):
+class InspectionHeaderForm(EditForm):
     inspected_on = DateField("检查日期", validators=[DataRequired("请填写检查日期（年-月-日）。")])
     inspectors = StringField("检查人员", validators=[Length(max=200, message="检查人员不能超过 200 个字。")])
     summary = TextAreaField("总体情况", validators=[Length(max=2000, message="总体情况不能超过 2000 个字。")])
@@ -62,11 +62,11 @@ class SpotCheckForm(Form):
     inspectors = StringField("检查人员", validators=[Length(max=200)])
 
 
-class RectificationSubmitForm(Form):
+class RectificationSubmitForm(EditForm):
     response = TextAreaField("整改情况", validators=[DataRequired("请说明整改情况。"), Length(max=2000)])
 
 
-class RectificationReviewForm(Form):
+class RectificationReviewForm(EditForm):
     """销号 and 退回 share the page's one note; each button posts to its own address."""
     note = TextAreaField("核验意见", validators=[Length(max=2000)], description="退回时必须写明原因。")
 

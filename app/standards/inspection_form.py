@@ -43,4 +43,5 @@ def posted_entry(form, inspection: Inspection, request) -> ResultsEntry:
         values=values,
         uploads={r.id: request.files.getlist(f"evidence_{r.id}") for r in inspection.results},
         remove_attachment_ids=request.form.getlist("remove_evidence", type=int),
+        opened_version=form.opened_version,
     )

@@ -10,6 +10,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from app.attachments.services import ACCEPT_ATTR, attachments_for
 from app.extensions import db
+from app.forms import EditForm
 from app.htmx import render
 from app.organizations.models import Organization
 from app.pagination import paginate
@@ -23,6 +24,7 @@ from app.standards.inspection_form import posted_entry, results_form
 from app.standards.models import Inspection, InspectionKind, InspectionResult, Rectification, StandardVersion
 from app.standards.rules import allowed_kinds, can_edit
 from app.timeutil import local_today
+from app.versioning import StaleEdit
 
 bp = Blueprint("inspections", __name__)
 
@@ -84,6 +86,7 @@ def _page(inspection: Inspection, status: int = 200, **overrides):
         "is_county": current_user.is_county,
         "evidence": attachments_for(RESULT_OWNER, [r.id for r in inspection.results]),
         "upload_errors": {},
+        "stale": None,
         "accept": ACCEPT_ATTR,
         "today": local_today(),
         "finalize_form": FinalizeForm(formdata=None),
@@ -101,6 +104,14 @@ def _page(inspection: Inspection, status: int = 200, **overrides):
 def _refused(inspection_id: int, error: RuleError, fallback: str, **forms):
     """Roll back what the action began and show the page again, the forms as they were posted."""
     db.session.rollback()
+    inspection = _load(inspection_id)
+    if isinstance(error, StaleEdit):  # someone saved meanwhile: show it, keep what was typed
+        shown = next((f for f in forms.values() if isinstance(f, EditForm)), None) or next(iter(forms.values()))
+        shown.form_errors.append(error.message)
+        for form in forms.values():
+            if isinstance(form, EditForm):
+                form.reopen_at(inspection)
+        return _page(inspection, 409, stale=error.latest, **forms)
     upload_errors = getattr(error, "by_result", {})
     if upload_errors:
         error = RuleError("有文件未能上传，本次未提交；请重新选择被拒绝的文件后再试。", "summary")
@@ -108,7 +119,7 @@ def _refused(inspection_id: int, error: RuleError, fallback: str, **forms):
     for field, message in error.problems.items():
         name = field or fallback
         RuleError(message, name).show_on(next((f for f in candidates if name in f), candidates[0]))
-    return _page(_load(inspection_id), 422, upload_errors=upload_errors, **forms)
+    return _page(inspection, 422, upload_errors=upload_errors, **forms)
 
 
 @bp.route("/inspections/<int:inspection_id>")

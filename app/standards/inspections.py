@@ -38,6 +38,7 @@ from app.standards.rules import (
     unanswered_problem,
 )
 from app.timeutil import utcnow
+from app.versioning import require_version
 
 
 @dataclass
@@ -51,6 +52,7 @@ class ResultsEntry:
     values: dict[int, tuple[ItemResult | None, str]] = field(default_factory=dict)
     uploads: dict[int, list] = field(default_factory=dict)
     remove_attachment_ids: list[int] = field(default_factory=list)
+    opened_version: int | None = None  # the inspection's row version when the page was opened
 
 
 class RefusedEvidence(RuleError):
@@ -180,6 +182,7 @@ def save(inspection: Inspection, user: User, entry: ResultsEntry) -> dict[int, l
     """保存: everything the inspection page posts. A file refused does not cost the clerk the
     rest: the typed values and the acceptable files are kept, and the refused files are
     returned by result id, for the page to name at their items."""
+    require_version(inspection, entry.opened_version)
     update_header(inspection, user, inspected_on=entry.inspected_on, inspectors=entry.inspectors,
                   summary=entry.summary)
     record_results(inspection, user, entry.values)

@@ -6,6 +6,7 @@ from sqlalchemy.orm import Session
 from app.rules import RuleError
 from app.standards.models import Inspection, InspectionResult, InspectionStatus
 from app.standards.rules import FROZEN
+from app.versioning import ROW_VERSION
 
 
 def _committed_status(inspection: Inspection) -> InspectionStatus | None:
@@ -13,8 +14,9 @@ def _committed_status(inspection: Inspection) -> InspectionStatus | None:
     return history.deleted[0] if history.deleted else inspection.status
 
 
-# What may still change on a signed record: the region, when its organisation moves.
-MOVABLE = frozenset({"region_id"})
+# What may still change on a signed record: the region, when its organisation moves, and the
+# row version that counts such a change.
+MOVABLE = frozenset({"region_id", ROW_VERSION})
 
 
 def _changes_content(session, obj) -> bool:

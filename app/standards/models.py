@@ -14,6 +14,7 @@ from app.extensions import db, enum_type
 from app.organizations.models import Organization, OrgKind, OrgLevel
 from app.regional import RegionScoped
 from app.timeutil import utcnow
+from app.versioning import RowVersioned
 
 
 class Standard(Audited, db.Model):
@@ -109,7 +110,7 @@ class Verdict(LabelledEnum):
     FAIL = "fail", "不达标"
 
 
-class Inspection(Audited, RegionScoped, db.Model):
+class Inspection(RowVersioned, Audited, RegionScoped, db.Model):
     __tablename__ = "inspections"
     __scope_parent__ = "organization_id"
     __table_args__ = (
@@ -117,7 +118,6 @@ class Inspection(Audited, RegionScoped, db.Model):
         # An organisation's latest finalized inspection (the coverage boards) is one index probe.
         Index("ix_inspections_org_latest", "organization_id", "status", "inspected_on", "finalized_at"),
     )
-    __audit_exclude__ = frozenset({"row_version"})
 
     id: Mapped[int] = mapped_column(primary_key=True)
     organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), index=True)
@@ -137,10 +137,8 @@ class Inspection(Audited, RegionScoped, db.Model):
     verification_code: Mapped[str] = mapped_column(String(12), unique=True)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    # Optimistic locking: of two people finalizing at once, the second gets StaleDataError
-    # instead of a second set of rectifications.
-    row_version: Mapped[int] = mapped_column(default=1)
-    __mapper_args__ = {"version_id_col": row_version}
+    # Row versions (app.versioning): of two people finalizing at once, the second gets
+    # StaleDataError instead of a second set of rectifications; a stale form is refused.
 
     organization: Mapped[Organization] = relationship()
     version: Mapped[StandardVersion] = relationship()
@@ -171,6 +169,7 @@ class InspectionResult(Audited, RegionScoped, db.Model):
 
     __tablename__ = "inspection_results"
     __scope_parent__ = "inspection_id"
+    __version_parent__ = "inspection"  # a changed result is a new version of its inspection
     __table_args__ = (UniqueConstraint("inspection_id", "item_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -193,7 +192,7 @@ class RectificationStatus(LabelledEnum):
     CLOSED = "closed", "已销号"
 
 
-class Rectification(Audited, RegionScoped, db.Model):
+class Rectification(RowVersioned, Audited, RegionScoped, db.Model):
     """整改: a failed item of a finalized inspection, followed until the county closes it (销号)."""
 
     __tablename__ = "rectifications"
@@ -202,7 +201,6 @@ class Rectification(Audited, RegionScoped, db.Model):
         Index("ix_rectifications_region_status_due", "region_id", "status", "due_on"),
         UniqueConstraint("inspection_id", "item_id"),  # one finding per failed item
     )
-    __audit_exclude__ = frozenset({"row_version"})
 
     id: Mapped[int] = mapped_column(primary_key=True)
     inspection_id: Mapped[int] = mapped_column(ForeignKey("inspections.id"), index=True)
@@ -221,8 +219,6 @@ class Rectification(Audited, RegionScoped, db.Model):
     closed_at: Mapped[datetime | None]
     closed_by: Mapped[str] = mapped_column(String(60), default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    row_version: Mapped[int] = mapped_column(default=1)  # optimistic locking, as on Inspection
-    __mapper_args__ = {"version_id_col": row_version}
 
     inspection: Mapped[Inspection] = relationship(back_populates="rectifications")
     item: Mapped[StandardItem] = relationship()

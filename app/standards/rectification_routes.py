@@ -14,6 +14,7 @@ from app.standards import rectifications as services
 from app.standards.forms import RectificationFilters, RectificationReviewForm, RectificationSubmitForm
 from app.standards.models import Rectification
 from app.timeutil import local_today
+from app.versioning import StaleEdit
 
 bp = Blueprint("rectifications", __name__)
 
@@ -37,8 +38,9 @@ def _page(rectification: Rectification, status: int = 200, **overrides):
         "evidence": attachments_for(OWNER, [rectification.id])[rectification.id],
         "accept": ACCEPT_ATTR,
         "submit_form": RectificationSubmitForm(formdata=None, obj=rectification),
-        "review_form": RectificationReviewForm(formdata=None),
+        "review_form": RectificationReviewForm(formdata=None, obj=rectification),
         "upload_errors": [],
+        "stale": None,
         "is_county": current_user.is_county,
     }
     context.update(overrides)
@@ -59,7 +61,10 @@ def submit(rectification_id: int):
     if not form.validate_on_submit():
         return _page(rect, 422, submit_form=form)
     try:
-        services.submit_rectification(rect, current_user, form.response.data, request.files.getlist("evidence"))
+        services.submit_rectification(rect, current_user, form.response.data, request.files.getlist("evidence"),
+                                      opened_version=form.opened_version)
+    except StaleEdit as error:
+        return _stale(rect, error, submit_form=form)
     except services.RefusedFiles as refused:
         db.session.rollback()  # nothing is sent; the typed report stays on the page
         return _page(rect, 422, submit_form=form, upload_errors=refused.errors)
@@ -72,13 +77,25 @@ def submit(rectification_id: int):
     return redirect(url_for("rectifications.detail", rectification_id=rect.id), 303)
 
 
+def _stale(rect: Rectification, error: StaleEdit, **forms):
+    """Someone acted on the finding meanwhile: show what they did, keep what was typed."""
+    db.session.rollback()
+    rect = scoped_get_or_404(Rectification, rect.id)
+    for form in forms.values():
+        form.form_errors.append(error.message)
+        form.reopen_at(rect)
+    return _page(rect, 409, stale=error.latest, **forms)
+
+
 def _review(rectification_id: int, action, done: str):
     rect = scoped_get_or_404(Rectification, rectification_id)
     form = RectificationReviewForm()
     if not form.validate_on_submit():
         return _page(rect, 422, review_form=form)
     try:
-        action(rect, current_user, form.note.data or "")
+        action(rect, current_user, form.note.data or "", opened_version=form.opened_version)
+    except StaleEdit as error:
+        return _stale(rect, error, review_form=form)
     except RuleError as error:
         db.session.rollback()
         error.show_on(form, "note")

@@ -15,6 +15,7 @@ from app.rules import RuleError
 from app.standards.models import Inspection, ItemResult, Rectification, RectificationStatus, StandardItem
 from app.standards.rules import DEFAULT_RECTIFICATION_DAYS
 from app.timeutil import utcnow
+from app.versioning import require_version
 
 
 class RefusedFiles(RuleError):
@@ -65,8 +66,10 @@ def open_for_failures(inspection: Inspection, *, due_on: date | None = None, own
     return rectifications
 
 
-def submit_rectification(rectification: Rectification, user: User, response: str, files=()) -> None:
+def submit_rectification(rectification: Rectification, user: User, response: str, files=(),
+                         opened_version: int | None = None) -> None:
     """The township reports what it did, with its evidence; a refused file refuses the report."""
+    require_version(rectification, opened_version)
     if not user.can_write:
         raise RuleError("只读账号不能提交整改。", "response")
     if rectification.status != RectificationStatus.OPEN:
@@ -82,8 +85,10 @@ def submit_rectification(rectification: Rectification, user: User, response: str
     db.session.flush()
 
 
-def close_rectification(rectification: Rectification, user: User, note: str = "") -> None:
+def close_rectification(rectification: Rectification, user: User, note: str = "",
+                        opened_version: int | None = None) -> None:
     """销号: the county has verified the fix."""
+    require_version(rectification, opened_version)
     if not user.is_county:
         raise RuleError("只有县级督导员可以核验销号。", "note")
     if rectification.status != RectificationStatus.SUBMITTED:
@@ -95,7 +100,9 @@ def close_rectification(rectification: Rectification, user: User, note: str = ""
     db.session.flush()
 
 
-def send_back(rectification: Rectification, user: User, note: str) -> None:
+def send_back(rectification: Rectification, user: User, note: str, opened_version: int | None = None) -> None:
+    """退回: the fix does not hold; the township works on, told why."""
+    require_version(rectification, opened_version)
     if not user.is_county:
         raise RuleError("只有县级督导员可以退回整改。", "note")
     if rectification.status != RectificationStatus.SUBMITTED:

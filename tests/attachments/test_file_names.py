@@ -57,7 +57,7 @@ def test_a_name_stored_before_the_cleaning_still_downloads(app, supervisor_clien
         row = db.session.get(InspectionResult, result)
         attachment = save_upload(FileStorage(io.BytesIO(b"%PDF-1.4 test"), filename="a.pdf"), owner=row,
                                  region_id=row.region_id)
-        attachment.filename = "旧\x00文件\r\n.pdf"  # as an older version kept it
+        attachment.filename = "旧\x01文件\r\n.pdf"  # as an older version kept it (PostgreSQL refuses NUL)
         db.session.commit()
         attachment_id = attachment.id
     response = supervisor_client.get(f"/attachments/{attachment_id}/old.pdf")
