@@ -1,5 +1,6 @@
 """Error pages in Chinese, as full pages or as fragments for htmx."""
 from flask import Blueprint, make_response, render_template
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.extensions import db
@@ -17,7 +18,10 @@ MESSAGES = {
     413: ("文件过大", "上传的文件超过了大小限制。"),
     429: ("操作过于频繁", "请稍后再试。"),
     500: ("系统出错", "服务器处理请求时出错，已记录。请稍后再试。"),
+    503: ("系统繁忙", "数据库正忙（其他人正在保存），您的操作没有保存。请稍后重试；已填写的内容请返回上一页找回。"),
 }
+# Seconds a client is asked to wait after a busy database (SQLite allows one writer at a time).
+RETRY_AFTER = 5
 
 
 def _error_page(code: int):
@@ -41,6 +45,18 @@ def edited_meanwhile(error):
     """Two people acted on one inspection or finding at once; the second is told, nothing is doubled."""
     db.session.rollback()
     return _error_page(409)
+
+
+@bp.app_errorhandler(OperationalError)
+def database_busy(error):
+    """A write that waited out the busy timeout: a clear 请稍后重试, not a 500. Anything else the
+    database refused is a real error."""
+    db.session.rollback()
+    if "database is locked" not in str(error.orig):
+        raise error
+    response = _error_page(503)
+    response.headers["Retry-After"] = str(RETRY_AFTER)
+    return response
 
 
 @bp.app_errorhandler(500)

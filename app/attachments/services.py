@@ -4,6 +4,7 @@ import hashlib
 import io
 import os
 import zipfile
+from dataclasses import dataclass
 from pathlib import Path
 
 from flask import current_app
@@ -153,33 +154,66 @@ def check_upload(file_storage) -> tuple[bytes, str, int | None, int | None]:
     return data, content_type, None, None
 
 
-def save_upload(file_storage, *, owner, region_id: int) -> Attachment:
-    """Check, store and record one uploaded file for ``owner``; raises RuleError."""
+@dataclass(frozen=True)
+class PreparedFile:
+    """A checked upload, already decoded, downscaled and stored on disk: attaching it to a
+    record is one row insert, so no write transaction waits on image work (SQLite has one
+    writer at a time)."""
+
+    filename: str
+    content_type: str
+    size: int
+    sha256: str
+    width: int | None = None
+    height: int | None = None
+
+
+def prepare_upload(file_storage) -> PreparedFile:
+    """Check, convert and store one uploaded file, touching no database row; raises RuleError."""
     data, content_type, width, height = check_upload(file_storage)
     digest = _store(data, _thumbnail(data) if content_type == "image/jpeg" else None)
-    filename = stored_filename(file_storage.filename, content_type)
-    attachment = Attachment(
-        owner_type=owner.__tablename__, owner_id=owner.id, filename=filename, content_type=content_type,
-        size=len(data), sha256=digest, width=width, height=height, region_id=region_id,
-        uploaded_by=current_user.username if current_user and current_user.is_authenticated else "系统",
-        uploaded_by_id=current_user.id if current_user and current_user.is_authenticated else None,
-    )
-    db.session.add(attachment)
-    db.session.flush()
-    return attachment
+    return PreparedFile(stored_filename(file_storage.filename, content_type), content_type, len(data), digest,
+                        width, height)
 
 
-def save_uploads(files, *, owner, region_id: int) -> tuple[list[Attachment], list[str]]:
-    """Save every acceptable file; return what was saved and one error sentence per refused file."""
-    saved, errors = [], []
+def prepare_uploads(files) -> tuple[list[PreparedFile], list[str]]:
+    """Every acceptable file prepared; one error sentence per refused file."""
+    prepared, errors = [], []
     for file_storage in files:
         if not file_storage or not file_storage.filename:
             continue
         try:
-            saved.append(save_upload(file_storage, owner=owner, region_id=region_id))
+            prepared.append(prepare_upload(file_storage))
         except RuleError as error:
             errors.append(str(error))
-    return saved, errors
+    return prepared, errors
+
+
+def attach(prepared: list[PreparedFile], *, owner, region_id: int) -> list[Attachment]:
+    """Record prepared files as ``owner``'s attachments."""
+    uploader = current_user if current_user and current_user.is_authenticated else None
+    attachments = [
+        Attachment(
+            owner_type=owner.__tablename__, owner_id=owner.id, filename=f.filename, content_type=f.content_type,
+            size=f.size, sha256=f.sha256, width=f.width, height=f.height, region_id=region_id,
+            uploaded_by=uploader.username if uploader else "系统", uploaded_by_id=uploader.id if uploader else None,
+        )
+        for f in prepared
+    ]
+    db.session.add_all(attachments)
+    db.session.flush()
+    return attachments
+
+
+def save_upload(file_storage, *, owner, region_id: int) -> Attachment:
+    """Prepare and attach one uploaded file for ``owner``; raises RuleError."""
+    return attach([prepare_upload(file_storage)], owner=owner, region_id=region_id)[0]
+
+
+def save_uploads(files, *, owner, region_id: int) -> tuple[list[Attachment], list[str]]:
+    """Attach every acceptable file; return what was saved and one error sentence per refused file."""
+    prepared, errors = prepare_uploads(files)
+    return attach(prepared, owner=owner, region_id=region_id), errors
 
 
 def attachments_for(owner_type: str, owner_ids) -> dict[int, list[Attachment]]:

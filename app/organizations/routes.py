@@ -5,7 +5,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager
 from wtforms.fields.choices import SelectChoice
 
-from app.attachments.services import attachments_for, save_uploads
+from app.attachments.services import attachments_for
 from app.audit.history import history_for
 from app.extensions import db
 from app.htmx import render
@@ -165,23 +165,17 @@ def new_event(org_id: int):
                 approved_on=form.approved_on.data, approval_number=form.approval_number.data or "",
                 description=form.description.data or "", review_year=form.review_year.data,
                 review_result=ReviewResult(form.review_result.data) if form.review_result.data else None,
+                documents=form.documents.data or [],
             )
         except RuleError as error:
+            db.session.rollback()
             error.show_on(form)
         else:
-            _, upload_errors = save_uploads(form.documents.data or [], owner=outcome.event,
-                                            region_id=outcome.event.region_id)
-            if upload_errors:
-                db.session.rollback()  # the event and any file already recorded: all or nothing
-                form.documents.errors.extend(upload_errors)
-                form.documents.errors.append("请重新选择文件；其他已填写的内容已保留。")
-            else:
-                label = outcome.event.kind.label
-                db.session.commit()
-                flash(f"已登记{label}。", "success")
-                for warning in outcome.warnings:
-                    flash(warning, "warning")
-                return redirect(url_for("organizations.detail", org_id=organization.id), 303)
+            db.session.commit()
+            flash(f"已登记{outcome.event.kind.label}。", "success")
+            for warning in outcome.warnings:
+                flash(warning, "warning")
+            return redirect(url_for("organizations.detail", org_id=organization.id), 303)
     return render_template("organizations/event_form.html", form=form, organization=organization), \
         422 if form.is_submitted() else 200
 

@@ -12,6 +12,7 @@ from sqlalchemy import and_, func, select
 from stdnum.cn import uscc
 from stdnum.exceptions import InvalidChecksum, InvalidLength, ValidationError
 
+from app.attachments.services import attach, prepare_uploads
 from app.enums import LabelledEnum
 from app.extensions import db
 from app.organizations.models import (
@@ -295,13 +296,15 @@ def record_event(
     description: str = "",
     review_year: int | None = None,
     review_result: ReviewResult | None = None,
+    documents=(),
     today: date | None = None,
 ) -> EventOutcome:
     """Record one dated registration event and apply what it means for the organisation.
 
     成立 starts the first term, 换届 starts a new one (term_years from the charter), 注销
     dissolves the organisation and closes its record, 年审 records the year it covers and
-    its result. Raises RuleError; returns the event with warnings that do not stop it.
+    its result. ``documents`` (uploaded files: the approval, the report) go with it, all or
+    none. Raises RuleError; returns the event with warnings that do not stop it.
     """
     today = today or local_today()
     errors: dict[str, str] = {}
@@ -348,6 +351,9 @@ def record_event(
                             "（《社会团体登记管理条例》第二十八条），本次登记已逾期。")
     if errors:
         raise RuleError.of(errors)
+    prepared, refused = prepare_uploads(documents)  # files are stored before any row is written
+    if refused:
+        raise RuleError("；".join([*refused, "请重新选择文件；其他已填写的内容已保留。"]), "documents")
 
     event = LifecycleEvent(
         organization=org, region_id=org.region_id, kind=kind, event_date=event_date,
@@ -369,6 +375,7 @@ def record_event(
     elif kind == EventKind.DISSOLUTION:
         org.status = OrgStatus.DISSOLVED
     db.session.flush()
+    attach(prepared, owner=event, region_id=event.region_id)
     return EventOutcome(event, warnings)
 
 

@@ -9,7 +9,7 @@ from datetime import date
 from sqlalchemy import exists, select
 from sqlalchemy.orm import contains_eager
 
-from app.attachments.services import attachments_for, delete_attachment, save_uploads
+from app.attachments.services import attach, attachments_for, delete_attachment, prepare_uploads
 from app.auth.models import User
 from app.extensions import db
 from app.organizations.models import Organization, OrgKind, OrgLevel, OrgStatus
@@ -183,6 +183,9 @@ def save(inspection: Inspection, user: User, entry: ResultsEntry) -> dict[int, l
     rest: the typed values and the acceptable files are kept, and the refused files are
     returned by result id, for the page to name at their items."""
     require_version(inspection, entry.opened_version)
+    _require_editable(inspection, user)
+    # Files first: photos are decoded and stored before the first row is written.
+    prepared = {row.id: prepare_uploads(entry.uploads.get(row.id, [])) for row in inspection.results}
     update_header(inspection, user, inspected_on=entry.inspected_on, inspectors=entry.inspectors,
                   summary=entry.summary)
     record_results(inspection, user, entry.values)
@@ -192,12 +195,9 @@ def save(inspection: Inspection, user: User, entry: ResultsEntry) -> dict[int, l
             for attachment in attachments:
                 if attachment.id in entry.remove_attachment_ids:
                     delete_attachment(attachment)
-    refused = {}
     for row in inspection.results:
-        _, errors = save_uploads(entry.uploads.get(row.id, []), owner=row, region_id=inspection.region_id)
-        if errors:
-            refused[row.id] = errors
-    return refused
+        attach(prepared[row.id][0], owner=row, region_id=inspection.region_id)
+    return {row_id: errors for row_id, (_, errors) in prepared.items() if errors}
 
 
 def _save_all(inspection: Inspection, user: User, entry: ResultsEntry | None) -> None:

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import contains_eager, joinedload
 
-from app.attachments.services import save_uploads
+from app.attachments.services import attach, prepare_uploads
 from app.auth.models import User
 from app.extensions import db
 from app.organizations.models import Organization
@@ -76,9 +76,10 @@ def submit_rectification(rectification: Rectification, user: User, response: str
         raise RuleError("只有整改中的事项可以提交核验。", "response")
     if not response.strip():
         raise RuleError("请说明整改情况。", "response")
-    _, errors = save_uploads(files, owner=rectification, region_id=rectification.region_id)
+    prepared, errors = prepare_uploads(files)  # before any row is written
     if errors:
         raise RefusedFiles(errors)
+    attach(prepared, owner=rectification, region_id=rectification.region_id)
     rectification.response = response.strip()
     rectification.status = RectificationStatus.SUBMITTED
     rectification.submitted_at = utcnow()

@@ -62,3 +62,23 @@ def test_static_files_have_hashed_names_and_long_cache(app, client):
     assert response.headers["Content-Encoding"] == "gzip"
     assert "immutable" in response.headers["Cache-Control"]
     assert client.get("/static/js/htmx-2.0.11.min.js").status_code == 404  # unhashed names are not served
+
+
+def test_a_locked_database_answers_a_clear_retry_page(app, clerk_client, world, monkeypatch):
+    """SQLite's one writer at a time: a write that waits out the busy timeout gets 请稍后重试 (503)."""
+    import sqlite3
+
+    from sqlalchemy.exc import OperationalError
+
+    from app.organizations import services
+
+    def locked(*args, **kwargs):
+        raise OperationalError("INSERT INTO organizations ...", {}, sqlite3.OperationalError("database is locked"))
+
+    monkeypatch.setattr(services, "create_organization", locked)
+    from tests.organizations.test_views import org_form
+
+    response = clerk_client.post("/organizations/new", data=org_form(world))
+    assert response.status_code == 503
+    assert response.headers["Retry-After"] == "5"
+    assert "请稍后重试" in response.get_data(as_text=True)
