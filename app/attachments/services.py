@@ -19,9 +19,12 @@ from app.rules import RuleError
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 PHOTO_MAX_SIDE = 1600
-# The largest phone photos fit; beyond that a file is refused before it is decoded
-# (Pillow itself refuses twice its 89-megapixel warning limit as a decompression bomb).
-MAX_PHOTO_PIXELS = 150_000_000
+# What a photo may cost to decode, in pixels held in memory at once. A JPEG decodes at 1/2,
+# 1/4 or 1/8 scale straight away (draft mode), so a 12000×12000 one costs 1500×1500; a PNG or
+# WebP decodes whole. 16 million pixels (a 4000×4000 PNG) keep a worker well under 300 MB with
+# the copies rotating and flattening make; the header tells the size before any decoding.
+MAX_DECODED_PIXELS = 16_000_000
+DRAFT_SCALES = (8, 4, 2)
 THUMB_MAX_SIDE = 320
 ACCEPTED = "照片（JPG、PNG、WebP）、PDF、Word、Excel 文件"
 # The HTML accept attribute only helps the file picker; the content decides.
@@ -101,18 +104,35 @@ def _thumbnail(photo: bytes) -> bytes:
         return out.getvalue()
 
 
+def decoded_pixels(image_format: str, width: int, height: int) -> int:
+    """The pixels decoding will hold: JPEGs at the smallest draft scale still above PHOTO_MAX_SIDE."""
+    if image_format in {"JPEG", "MPO"}:
+        for scale in DRAFT_SCALES:
+            if min(width, height) / scale >= PHOTO_MAX_SIDE:
+                return -(-width // scale) * -(-height // scale)
+    return width * height
+
+
+def _too_large(width: int, height: int) -> RuleError:
+    return RuleError(f"照片尺寸过大（{width}×{height} 像素），解码需要的内存超出限制。"
+                     f"请缩小到 {MAX_DECODED_PIXELS // 10_000} 万像素以内（如 4000×4000）后再上传。")
+
+
 def _read_image(data: bytes) -> bool:
     """Whether ``data`` is a photo we take; the header is read, the pixels not yet decoded."""
     try:
         with Image.open(io.BytesIO(data)) as img:
             if img.format not in {"JPEG", "PNG", "WEBP", "MPO"}:
                 return False
-            too_large = img.width * img.height > MAX_PHOTO_PIXELS
-            img.verify()
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+            image_format, size = img.format, (img.width, img.height)
+            if decoded_pixels(image_format, *size) <= MAX_DECODED_PIXELS:
+                img.verify()
+    except Image.DecompressionBombError as error:
+        raise RuleError("照片尺寸过大，解码需要的内存超出限制，请缩小后再上传。") from error
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
         return False
-    if too_large:
-        raise RuleError("照片像素过大（超过 1.5 亿像素），请缩小后再上传。")
+    if decoded_pixels(image_format, *size) > MAX_DECODED_PIXELS:
+        raise _too_large(*size)
     return True
 
 

@@ -26,6 +26,9 @@ from app.spreadsheets.writing import REQUIRED_FILL, add_sheet, header_row, new_w
 
 MAX_COLUMNS = 60
 MAX_FILE_BYTES = 10 * 1024 * 1024
+# What the workbook may unpack to (a few thousand rows are a few MB of XML), and its texts.
+MAX_UNPACKED_BYTES = 100 * 1024 * 1024
+MAX_SHARED_STRINGS_BYTES = 20 * 1024 * 1024
 HEADER_SEARCH_ROWS = 10
 
 
@@ -130,6 +133,22 @@ class Importer:
         return saved
 
 
+def check_unpacked_size(data: bytes) -> None:
+    """An .xlsx is a zip of XML: judge what it unpacks to from the zip's directory, before any
+    of it is parsed. openpyxl keeps the shared strings (every distinct text, a 1 GB cell
+    included) in memory even in read-only mode, so they get the tightest bound."""
+    try:
+        members = zipfile.ZipFile(io.BytesIO(data)).infolist()
+    except zipfile.BadZipFile:
+        return  # not a zip: load_workbook says so in its own words below
+    total = sum(m.file_size for m in members)
+    strings = sum(m.file_size for m in members if m.filename.lower().endswith("sharedstrings.xml"))
+    if total > MAX_UNPACKED_BYTES or strings > MAX_SHARED_STRINGS_BYTES or any(
+            m.file_size > MAX_UNPACKED_BYTES for m in members):
+        raise RuleError(f"文件解压后超过 {MAX_UNPACKED_BYTES // 1024 // 1024} MB（或其中文字过多），"
+                        "可能含有超长的单元格或大量空白格式。请只保留要导入的数据，另存后再上传。")
+
+
 def read_rows(spec: SheetSpec, data: bytes) -> tuple[list[tuple[int, dict]], list[str]]:
     """The rows as (Excel row number, {column key: cell value}), and the headers ignored.
 
@@ -140,6 +159,7 @@ def read_rows(spec: SheetSpec, data: bytes) -> tuple[list[tuple[int, dict]], lis
         raise RuleError("上传的文件是空的。")
     if len(data) > MAX_FILE_BYTES:
         raise RuleError(f"文件超过 {MAX_FILE_BYTES // 1024 // 1024} MB，请分成几个文件导入。")
+    check_unpacked_size(data)
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError, TypeError) as error:

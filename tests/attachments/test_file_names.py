@@ -66,3 +66,32 @@ def test_a_name_stored_before_the_cleaning_still_downloads(app, supervisor_clien
     assert "\x00" not in disposition and "\r" not in disposition and "attachment" in disposition
     with app.app_context(), unscoped():
         assert db.session.get(Attachment, attachment_id).content_type == PDF
+
+
+def _image(mode: str, size: tuple[int, int], fmt: str) -> bytes:
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new(mode, size).save(out, fmt)
+    return out.getvalue()
+
+
+def test_a_huge_png_is_refused_from_its_header_with_its_size(app):
+    """A 12000×12000 PNG compresses to little but decodes whole: refused before decoding, saying why."""
+    from app.attachments.services import check_upload
+    from app.rules import RuleError
+
+    data = _image("1", (12000, 12000), "PNG")
+    with app.app_context(), pytest.raises(RuleError, match="12000×12000 像素"):
+        check_upload(FileStorage(io.BytesIO(data), filename="大图.png"))
+
+
+def test_a_big_jpeg_is_taken_since_it_decodes_at_a_fraction(app):
+    from app.attachments.services import check_upload, decoded_pixels
+
+    assert decoded_pixels("JPEG", 12000, 12000) == 3000 * 3000  # 1/4 scale, still above 1600
+    assert decoded_pixels("PNG", 12000, 12000) == 144_000_000
+    data = _image("L", (6400, 6400), "JPEG")
+    with app.app_context():
+        photo, content_type, width, height = check_upload(FileStorage(io.BytesIO(data), filename="大.jpg"))
+    assert content_type == "image/jpeg" and max(width, height) == 1600

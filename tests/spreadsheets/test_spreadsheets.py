@@ -157,3 +157,21 @@ def test_uploads_are_kept_until_confirmed_or_a_day_old(app):
         assert pending.upload_path(token) is None  # forgotten when the next upload came
         pending.discard_upload(other)
         assert pending.upload_path(other) is None
+
+
+def test_a_workbook_that_unpacks_to_a_huge_cell_is_refused_before_parsing(monkeypatch):
+    """A 1 MB .xlsx holding one 1 GB cell: refused from the zip's directory, never parsed."""
+    import zipfile
+
+    import app.spreadsheets.imports as imports
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("[Content_Types].xml", "<Types/>")
+        zf.writestr("xl/sharedStrings.xml", "<sst><si><t>" + "A" * (30 * 1024 * 1024) + "</t></si></sst>")
+    parsed = []
+    monkeypatch.setattr(imports, "load_workbook", lambda *a, **k: parsed.append(1))
+    spec = SheetSpec(title="名册", document="名册", columns=[Column("name", "名称", required=True)])
+    with pytest.raises(RuleError, match="解压后超过"):
+        imports.read_rows(spec, out.getvalue())
+    assert parsed == [] and len(out.getvalue()) < 1024 * 1024
