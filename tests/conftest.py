@@ -7,7 +7,7 @@ import pytest
 from flask_migrate import upgrade
 from sqlalchemy import MetaData
 
-from app import create_app
+from app import create_app, throttle
 from app.auth.models import User
 from app.auth.roles import Role
 from app.auth.services import create_user
@@ -58,6 +58,7 @@ def _clean_db(app):
                 conn.execute(table.delete())
             # Reference data the migrations load, back for the next test.
             reference_data.restore(conn, app.extensions["test_reference_rows"])
+    throttle.forget()  # rate-limit counts belong to one test
 
 
 @dataclass

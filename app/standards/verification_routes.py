@@ -2,7 +2,7 @@
 import re
 
 from flask import Blueprint, redirect, render_template, request, url_for
-from flask_login import login_required
+from flask_login import current_user, login_required
 from sqlalchemy import select
 from wtforms import StringField
 from wtforms.validators import DataRequired
@@ -11,10 +11,13 @@ from app.extensions import db
 from app.forms import Form
 from app.standards.models import Inspection
 from app.standards.rules import CODE_ALPHABET
+from app.throttle import allow
 
 bp = Blueprint("verification", __name__)
 
 CODE_RE = re.compile(f"^[{CODE_ALPHABET}]{{8}}$")
+# A person checks a few sheets a minute; guessing codes at machine speed is stopped here.
+LOOKUPS_PER_MINUTE = (30, 60)
 
 
 class VerifyForm(Form):
@@ -38,6 +41,9 @@ def _lookup(code: str) -> Inspection | None:
 
 
 def _verify(code_text: str, form: VerifyForm, not_found_status: int):
+    if not allow(f"verify:{current_user.id}", *LOOKUPS_PER_MINUTE):
+        form.code.errors = ["查询过于频繁，请一分钟后再试。"]
+        return render_template("standards/verify.html", form=form), 429
     code = normalize_code(code_text)
     if not CODE_RE.match(code):
         form.code.errors = ["核验码格式不对：应为 8 位字母和数字（不含 0、1、I、L、O），请核对后重新输入。"]

@@ -82,3 +82,11 @@ def test_a_locked_database_answers_a_clear_retry_page(app, clerk_client, world, 
     assert response.status_code == 503
     assert response.headers["Retry-After"] == "5"
     assert "请稍后重试" in response.get_data(as_text=True)
+
+
+def test_permissions_policy_everywhere_and_hsts_over_https(client, world):
+    plain = client.get("/login")
+    assert "camera=()" in plain.headers["Permissions-Policy"]
+    assert "Strict-Transport-Security" not in plain.headers
+    secure = client.get("/login", base_url="https://tiyu.example.cn")
+    assert secure.headers["Strict-Transport-Security"].startswith("max-age=31536000")

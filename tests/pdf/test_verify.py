@@ -141,3 +141,17 @@ def test_the_batch_job_is_handed_the_site_of_the_request(supervisor_client, app,
     assert response.status_code == 303
     with app.app_context():
         assert db.session.execute(db.select(Job)).scalar_one().params["site"] == "https://tiyu.jc.gov.cn"
+
+
+def test_verification_lookups_are_rate_limited(clerk_client, code_and_id):
+    from app import throttle
+    from app.standards.verification_routes import LOOKUPS_PER_MINUTE
+
+    throttle.forget()
+    try:
+        statuses = [clerk_client.get("/verify", query_string={"code": "ABCDEFGH"}).status_code
+                    for _ in range(LOOKUPS_PER_MINUTE[0] + 1)]
+    finally:
+        throttle.forget()
+    assert statuses[:-1] == [422] * LOOKUPS_PER_MINUTE[0]
+    assert statuses[-1] == 429
