@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import contains_eager, joinedload
 
 from app.audit.history import history_for
-from app.auth import bp, services
+from app.auth import bp, known_devices, services
 from app.auth.forms import ChangePasswordForm, LoginForm, ResetPasswordForm, UserForm
 from app.auth.models import User
 from app.auth.roles import Role
@@ -62,12 +62,16 @@ def login():
     form = LoginForm()
     status = 200
     if form.validate_on_submit():
-        result = services.authenticate(form.username.data, form.password.data, request.remote_addr or "")
+        known = known_devices.names(request)
+        result = services.authenticate(form.username.data, form.password.data, request.remote_addr or "",
+                                       known_device=form.username.data in known)
         db.session.commit()
         if result.user is not None:
             login_user(result.user, remember=form.remember.data)
             flash(f"欢迎，{result.user.display_name}。", "success")
-            return redirect(_safe_next(request.args.get("next")), 303)
+            response = redirect(_safe_next(request.args.get("next")), 303)
+            known_devices.remember(response, known, result.user.username)
+            return response
         form.password.errors.append(result.error)
         status = 429 if result.throttled else 422
     elif form.is_submitted():

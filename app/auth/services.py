@@ -4,9 +4,11 @@ Services change state and flush; the view commits once. A broken rule raises Rul
 """
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import cache
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import select
+from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.auth.models import LoginAttempt, User
 from app.auth.roles import Role, role_region_problem
@@ -15,6 +17,12 @@ from app.regions.models import Region
 from app.rules import RuleError
 from app.scoping import unscoped
 from app.timeutil import utcnow
+
+
+@cache
+def _dummy_hash(method: str) -> str:
+    """Checked against when the username is unknown, so a wrong name costs what a wrong password does."""
+    return generate_password_hash("not a password", method=method)
 
 
 @dataclass
@@ -30,54 +38,77 @@ def find_user(username: str) -> User | None:
         return db.session.execute(select(User).where(User.username == username.strip())).scalar_one_or_none()
 
 
-def _recent_failures_from(remote_addr: str, now) -> int:
+def _recent_failures(now, *conditions) -> list:
+    """Failed attempts matching ``conditions`` within the login window, newest first."""
     since = now - timedelta(minutes=current_app.config["LOGIN_WINDOW_MINUTES"])
-    return db.session.execute(
-        select(func.count())
-        .select_from(LoginAttempt)
-        .where(
-            LoginAttempt.remote_addr == remote_addr,
-            LoginAttempt.succeeded.is_(False),
-            LoginAttempt.created_at >= since,
-        )
-    ).scalar_one()
+    return list(db.session.execute(
+        select(LoginAttempt.created_at)
+        .where(LoginAttempt.succeeded.is_(False), LoginAttempt.created_at >= since, *conditions)
+        .order_by(LoginAttempt.created_at.desc())
+    ).scalars())
 
 
-def authenticate(username: str, password: str, remote_addr: str) -> LoginResult:
+def authenticate(username: str, password: str, remote_addr: str, known_device: bool = False) -> LoginResult:
     """Check a password, counting failures per account (lock-out) and per address (throttle).
 
+    ``known_device``: this browser has logged in to this account before (a signed cookie), so
+    the address throttle, meant for guessing across many accounts, does not shut it out: a
+    township office behind one address keeps working while someone there mistypes.
     Logging in happens before the user's scope exists, so it runs unscoped."""
     with unscoped():
-        return _authenticate(username, password, remote_addr)
+        return _authenticate(username, password, remote_addr, known_device)
 
 
-def _authenticate(username: str, password: str, remote_addr: str) -> LoginResult:
+def _lock_message(until, now) -> str:
+    minutes = max(1, int((until - now).total_seconds() // 60) + 1)
+    return f"该账号因多次密码错误已临时锁定，请约 {minutes} 分钟后再试。"
+
+
+def _authenticate(username: str, password: str, remote_addr: str, known_device: bool) -> LoginResult:
     cfg = current_app.config
     now = utcnow()
-    if _recent_failures_from(remote_addr, now) >= cfg["LOGIN_IP_MAX_FAILURES"]:
+    name = username.strip()[:64]
+    if not known_device and len(_recent_failures(now, LoginAttempt.remote_addr == (remote_addr or ""))) \
+            >= cfg["LOGIN_IP_MAX_FAILURES"]:
         return LoginResult(error=f"登录失败次数过多，请 {cfg['LOGIN_WINDOW_MINUTES']} 分钟后再试。", throttled=True)
 
-    user = find_user(username)
-    if user is not None and user.is_locked(now):
-        minutes = max(1, int((user.locked_until - now).total_seconds() // 60) + 1)
-        return LoginResult(error=f"该账号因多次密码错误已临时锁定，请约 {minutes} 分钟后再试。", throttled=True)
+    user = find_user(name)
+    # An unknown name is locked out exactly like an account, so the answers never tell which
+    # usernames exist; its lock is read from the attempts made under that name.
+    if user is not None:
+        locked_until = user.locked_until if user.is_locked(now) else None
+    else:
+        failures = _recent_failures(now, LoginAttempt.username == name)
+        locked_until = None
+        if len(failures) >= cfg["LOGIN_MAX_FAILURES"]:
+            until = failures[cfg["LOGIN_MAX_FAILURES"] - 1] + timedelta(minutes=cfg["LOGIN_LOCK_MINUTES"])
+            locked_until = until if until > now else None
+    if locked_until is not None:
+        return LoginResult(error=_lock_message(locked_until, now), throttled=True)
 
-    ok = user is not None and user.active and user.check_password(password)
-    db.session.add(LoginAttempt(username=username[:64], remote_addr=remote_addr or "", succeeded=ok))
+    # The same password work whether the account exists or not: no timing tells them apart.
+    dummy = _dummy_hash(cfg["PASSWORD_HASH_METHOD"])
+    password_ok = user.check_password(password) if user is not None else check_password_hash(dummy, password)
+    ok = user is not None and user.active and password_ok
+    if not ok:
+        failures_now = (user.failed_logins + 1) if user is not None else \
+            len(_recent_failures(now, LoginAttempt.username == name)) + 1
+    db.session.add(LoginAttempt(username=name, remote_addr=remote_addr or "", succeeded=ok))
     if not ok:
         if user is not None:
-            user.failed_logins += 1
-            if user.failed_logins >= cfg["LOGIN_MAX_FAILURES"]:
+            user.failed_logins = failures_now
+        if failures_now >= cfg["LOGIN_MAX_FAILURES"]:
+            if user is not None:
                 user.locked_until = now + timedelta(minutes=cfg["LOGIN_LOCK_MINUTES"])
                 user.failed_logins = 0
-                db.session.flush()
-                return LoginResult(
-                    error=f"密码连续错误 {cfg['LOGIN_MAX_FAILURES']} 次，账号已锁定 {cfg['LOGIN_LOCK_MINUTES']} 分钟。",
-                    throttled=True,
-                )
+            db.session.flush()
+            return LoginResult(
+                error=f"密码连续错误 {cfg['LOGIN_MAX_FAILURES']} 次，账号已锁定 {cfg['LOGIN_LOCK_MINUTES']} 分钟。",
+                throttled=True,
+            )
         db.session.flush()
-        if user is not None and not user.active:
-            return LoginResult(error="该账号已停用，请联系管理员。")
+        if user is not None and not user.active and password_ok:
+            return LoginResult(error="该账号已停用，请联系管理员。")  # told only to whoever knows the password
         return LoginResult(error="用户名或密码错误。")
 
     user.failed_logins = 0

@@ -138,3 +138,34 @@ def test_a_cookie_copied_before_logout_no_longer_works(app, client, world):
     thief.set_cookie("session", copied)
     response = thief.get("/organizations")
     assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+def test_a_known_browser_logs_in_while_its_address_is_throttled(app, client, world):
+    """One township office, one address: a colleague's mistakes do not shut out a known browser."""
+    office_pc = app.test_client()
+    assert login(office_pc, "clerk").status_code == 303
+    office_pc.post("/logout")
+    for i in range(app.config["LOGIN_IP_MAX_FAILURES"]):
+        login(client, f"nobody{i}", "wrong-pass1")
+    assert login(client, "clerk").status_code == 429  # a browser never seen before waits
+    assert login(office_pc, "clerk").status_code == 303  # the known one gets in
+
+
+def test_unknown_and_real_usernames_get_the_same_answers(app, client, world):
+    """Neither the messages nor the lock-out tell whether a username exists."""
+    def answers(username):
+        texts = []
+        for _ in range(app.config["LOGIN_MAX_FAILURES"] + 1):
+            response = login(client, username, "wrong-pass1")
+            texts.append((response.status_code, response.get_data(as_text=True).count("锁定")))
+        return texts
+
+    assert answers("clerk_b") == answers("no_such_user")
+
+
+def test_a_deactivated_account_is_named_only_to_whoever_knows_its_password(app, client, world):
+    with app.app_context():
+        db.session.get(User, world.users["clerk"]).active = False
+        db.session.commit()
+    assert "已停用" not in login(client, "clerk", "wrong-pass1").get_data(as_text=True)
+    assert "已停用" in login(client, "clerk").get_data(as_text=True)
