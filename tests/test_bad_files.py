@@ -1,0 +1,102 @@
+"""Bad files on every upload (issue: reliability): whatever arrives, the answer is a clear
+Chinese sentence and nothing stored, never a 500. The uploads are found from the forms: every
+file field of every form, and the two checkers every upload passes (attachments, workbooks)."""
+import io
+import zipfile
+
+import pytest
+from PIL import Image
+from werkzeug.datastructures import FileStorage
+from wtforms.fields import FileField, MultipleFileField
+
+from app.attachments.services import MAX_UPLOAD_BYTES, check_upload
+from app.rules import RuleError
+from app.spreadsheets.imports import MAX_FILE_BYTES, read_rows
+from tests.test_text_input import _all_forms
+
+pytestmark = pytest.mark.filterwarnings("ignore::PIL.Image.DecompressionBombWarning")
+
+
+def _png(size) -> bytes:
+    out = io.BytesIO()
+    Image.new("1", size).save(out, "PNG")
+    return out.getvalue()
+
+
+def _zip(members: dict[str, bytes]) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in members.items():
+            zf.writestr(name, data)
+    return out.getvalue()
+
+
+def _jpeg() -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (800, 600), "red").save(out, "JPEG")
+    return out.getvalue()
+
+
+BAD_FILES = {
+    "empty": b"",
+    "text named like a photo": "这不是照片。\n".encode(),
+    "an executable": b"MZ\x90\x00\x03" + b"\x00" * 100,
+    "html": b"<html><script>alert(1)</script></html>",
+    "truncated jpeg": _jpeg()[:200],
+    "png bomb": _png((12000, 12000)),
+    "zip that is no office file": _zip({"a.txt": b"hello"}),
+    "office zip without content types": _zip({"word/document.xml": b"<w/>"}),
+    "xlsx with a huge cell": _zip({"[Content_Types].xml": b"<Types/>",
+                                   "xl/sharedStrings.xml": b"<sst>" + b"A" * (25 * 1024 * 1024) + b"</sst>"}),
+    "too big": b"%PDF-1.4" + b"0" * (max(MAX_UPLOAD_BYTES, MAX_FILE_BYTES) + 1),
+}
+
+
+def test_the_uploads_are_found_from_the_forms(app):
+    with_files = {form.__qualname__ for form in _all_forms(app)
+                  if any(issubclass(getattr(f, "field_class", type), (FileField, MultipleFileField))
+                         for f in vars(form).values())}
+    # Each of these posts its files through check_upload or read_rows, both swept below.
+    assert {"EventForm", "ImportForm"} <= with_files
+
+
+# Evidence is stored, never parsed: a workbook full of text is a valid attachment (its size is
+# bounded by the upload limit); only the roster import must refuse to unpack it.
+BAD_EVIDENCE = sorted(set(BAD_FILES) - {"xlsx with a huge cell"})
+
+
+@pytest.mark.parametrize("name", BAD_EVIDENCE)
+def test_every_bad_file_is_refused_as_evidence_in_chinese(app, name):
+    with app.app_context():
+        try:
+            check_upload(FileStorage(io.BytesIO(BAD_FILES[name]), filename="证据\x00.jpg"))
+        except RuleError as error:
+            assert any("\u4e00" <= c <= "\u9fff" for c in error.message)
+        else:
+            pytest.fail(f"{name} was accepted")
+
+
+@pytest.mark.parametrize("name", sorted(BAD_FILES))
+def test_every_bad_file_is_refused_as_a_roster_in_chinese(app, name):
+    from app.organizations.importing import ROSTER
+
+    with app.app_context(), pytest.raises(RuleError) as caught:
+        read_rows(ROSTER, BAD_FILES[name])
+    assert any("\u4e00" <= c <= "\u9fff" for c in caught.value.message)
+
+
+@pytest.mark.parametrize("name", BAD_EVIDENCE)
+def test_every_bad_file_on_the_inspection_page_answers_at_its_item(app, supervisor_client, world, name):
+    from app.extensions import db
+    from tests.factories import make_inspection, make_org
+
+    with app.app_context():
+        inspection = make_inspection(make_org(world.town_a1))
+        db.session.commit()
+        inspection_id, result_ids = inspection.id, [r.id for r in inspection.results]
+    data = {"inspected_on": "2026-05-10", "inspectors": "李建国", "summary": ""}
+    for rid in result_ids:
+        data[f"result_{rid}"], data[f"note_{rid}"] = "pass", "说明"
+    data[f"evidence_{result_ids[0]}"] = (io.BytesIO(BAD_FILES[name]), "证据.jpg")
+    response = supervisor_client.post(f"/inspections/{inspection_id}", data=data, content_type="multipart/form-data")
+    assert response.status_code in (413, 422), response.status_code
