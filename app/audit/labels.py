@@ -18,7 +18,7 @@ FIELD_LABELS = {
     "required": "必备项", "response": "整改情况", "result": "结果", "review_note": "核验意见",
     "review_result": "年审结论", "review_year": "年审年度", "role": "角色", "signed_by": "签字人",
     "signed_on": "签字日期", "size": "大小", "sport": "运动项目", "staff_count": "工作人员数",
-    "status": "状态", "submitted_at": "提交时间", "summary": "总体情况", "supervising_unit": "业务主管单位",
+    "status": "状态", "submitted_at": "提交时间", "summary": "总体情况", "return_reason": "退回原因", "supervising_unit": "业务主管单位",
     "term_end": "任期结束", "term_start": "任期开始", "term_years": "任期年限", "times_returned": "退回次数",
     "title": "项目", "username": "用户名", "venue": "活动场地", "verdict": "结论",
     "verification_code": "核验码", "region_id": "所属区划", "parent_id": "上级区划",

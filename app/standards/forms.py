@@ -51,6 +51,11 @@ class FinalizeForm(Form):
             raise ValidationError("整改期限不能早于签字日期。")
 
 
+class ReturnInspectionForm(Form):
+    reason = TextAreaField("退回原因", validators=[DataRequired("退回时请写明原因。"), Length(max=1000)],
+                           description="乡镇在检查页面和“我的待办”中看到这段话。")
+
+
 class RecheckForm(Form):
     inspected_on = DateField("复查日期", default=local_today, validators=[DataRequired("请填写复查日期（年-月-日）。")])
     inspectors = StringField("检查人员", validators=[Length(max=200)])

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from app.attachments.services import ACCEPT_ATTR, attachments_for
+from app.audit.history import history_for
 from app.extensions import db
 from app.forms import EditForm
 from app.htmx import render
@@ -19,7 +20,14 @@ from app.permissions import county_required
 from app.rules import RuleError
 from app.scoping import scoped_get_or_404
 from app.standards import inspections as services
-from app.standards.forms import FinalizeForm, InspectionFilters, NewInspectionForm, RecheckForm, SpotCheckForm
+from app.standards.forms import (
+    FinalizeForm,
+    InspectionFilters,
+    NewInspectionForm,
+    RecheckForm,
+    ReturnInspectionForm,
+    SpotCheckForm,
+)
 from app.standards.inspection_form import posted_entry, results_form
 from app.standards.models import Inspection, InspectionKind, InspectionResult, Rectification, StandardVersion
 from app.standards.rules import allowed_kinds, can_edit
@@ -91,6 +99,8 @@ def _page(inspection: Inspection, status: int = 200, **overrides):
         "today": local_today(),
         "finalize_form": FinalizeForm(formdata=None),
         "recheck_form": RecheckForm(formdata=None),
+        "return_form": ReturnInspectionForm(formdata=None),
+        "history": history_for(inspection, limit=30),
         "rechecks": db.session.execute(
             select(Inspection).where(Inspection.recheck_of_id == inspection.id).order_by(Inspection.id)
         ).scalars().all(),
@@ -168,14 +178,15 @@ def submit(inspection_id: int):
 @county_required
 def return_to_draft(inspection_id: int):
     inspection = _load(inspection_id)
+    form = ReturnInspectionForm()
+    if not form.validate_on_submit():
+        return _page(inspection, 422, return_form=form)
     try:
-        services.return_to_draft(inspection, current_user)
+        services.return_to_draft(inspection, current_user, form.reason.data)
     except RuleError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        db.session.commit()
-        flash("已退回修改。", "success")
+        return _refused(inspection_id, error, "reason", return_form=form)
+    db.session.commit()
+    flash("已退回修改，乡镇将看到退回原因。", "success")
     return redirect(url_for("inspections.detail", inspection_id=inspection.id), 303)
 
 

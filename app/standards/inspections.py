@@ -216,15 +216,20 @@ def submit(inspection: Inspection, user: User, entry: ResultsEntry | None = None
     if problem := unanswered_problem(inspection):
         raise RuleError(problem)
     inspection.status = InspectionStatus.SUBMITTED
+    inspection.return_reason = ""  # answered by this submission; the history keeps it
     db.session.flush()
 
 
-def return_to_draft(inspection: Inspection, user: User) -> None:
+def return_to_draft(inspection: Inspection, user: User, reason: str) -> None:
+    """退回修改: back to the township as a draft, with the reason it reads on the page and in 我的待办."""
     if not user.is_county:
-        raise RuleError("只有县级督导员可以退回检查。")
+        raise RuleError("只有县级督导员可以退回检查。", "reason")
     if inspection.status != InspectionStatus.SUBMITTED:
-        raise RuleError("只有已提交的检查可以退回修改。")
+        raise RuleError("只有已提交的检查可以退回修改。", "reason")
+    if not reason.strip():
+        raise RuleError("退回时请写明原因。", "reason")
     inspection.status = InspectionStatus.DRAFT
+    inspection.return_reason = reason.strip()
     db.session.flush()
 
 

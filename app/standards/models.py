@@ -129,6 +129,8 @@ class Inspection(RowVersioned, Audited, RegionScoped, db.Model):
     inspected_on: Mapped[date] = mapped_column(Date)
     inspectors: Mapped[str] = mapped_column(String(200), default="")
     summary: Mapped[str] = mapped_column(Text, default="")
+    # Why the county sent it back (退回修改), shown until it is submitted again.
+    return_reason: Mapped[str] = mapped_column(Text, default="")
     verdict: Mapped[Verdict | None] = mapped_column(enum_type(Verdict, 8))
     signed_by: Mapped[str] = mapped_column(String(60), default="")
     signed_on: Mapped[date | None] = mapped_column(Date)

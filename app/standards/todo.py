@@ -36,7 +36,7 @@ def todo_for(user: User, today: date):
         rows = db.session.execute(stmt.limit(TODO_LIMIT)).scalars().all()
         return TodoGroup(title, [
             TodoItem(f"{i.organization.name} {i.kind.label}", url_for("inspections.detail", inspection_id=i.id),
-                     note=str(i.inspected_on))
+                     note=f"已退回：{i.return_reason}" if i.return_reason else str(i.inspected_on))
             for i in rows
         ], more_url=more)
 

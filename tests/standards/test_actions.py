@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import event
 
 from app.extensions import db
-from app.standards.models import Inspection, InspectionStatus, ItemResult, RectificationStatus
+from app.standards.models import Inspection, InspectionKind, InspectionStatus, ItemResult, RectificationStatus
 from tests.factories import make_inspection, make_org
 
 
@@ -31,6 +31,11 @@ def counting_commits(app):
         yield commits
     finally:
         event.remove(session_class, "after_commit", listener)
+
+
+def _result_ids(app, inspection_id) -> list[int]:
+    with app.app_context():
+        return [r.id for r in db.session.get(Inspection, inspection_id).results]
 
 
 def _answers(result_ids, first=None) -> dict:
@@ -145,3 +150,30 @@ def test_navigation_knows_its_section(admin_client, path, section):
     html = admin_client.get(path).get_data(as_text=True)
     current = re.findall(r'<a href="[^"]*" aria-current="page">([^<]+)</a>', html)
     assert current == [section]
+
+
+def test_a_return_needs_a_reason_which_the_township_reads(app, client_as, world):
+    from app.standards import inspections
+    from tests.factories import user
+
+    with app.app_context():
+        inspection = make_inspection(make_org(world.town_a1), InspectionKind.SELF_CHECK)
+        inspections.submit(inspection, user("clerk"))
+        db.session.commit()
+        inspection_id = inspection.id
+    supervisor, clerk = client_as("supervisor"), client_as("clerk")
+    refused = supervisor.post(f"/inspections/{inspection_id}/return", data={"reason": " "})
+    assert refused.status_code == 422 and "退回时请写明原因" in refused.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(Inspection, inspection_id).status == InspectionStatus.SUBMITTED
+    assert supervisor.post(f"/inspections/{inspection_id}/return",
+                           data={"reason": "有活动一项缺少照片"}).status_code == 303
+    page = clerk.get(f"/inspections/{inspection_id}").get_data(as_text=True)
+    assert "已退回修改：" in page and "有活动一项缺少照片" in page
+    assert "已退回：有活动一项缺少照片" in clerk.get("/").get_data(as_text=True)
+    assert supervisor.post(f"/inspections/{inspection_id}/submit", data=_answers(
+        [r for r in _result_ids(app, inspection_id)])).status_code == 303
+    page = supervisor.get(f"/inspections/{inspection_id}").get_data(as_text=True)
+    assert "已退回修改：" not in page  # answered by the new submission
+    history = page.split("修改记录", 1)[1]
+    assert "有活动一项缺少照片" in history  # the history keeps why it was returned
