@@ -210,15 +210,24 @@ def prepare_uploads(files) -> tuple[list[PreparedFile], list[str]]:
 
 
 def attach(prepared: list[PreparedFile], *, owner, region_id: int) -> list[Attachment]:
-    """Record prepared files as ``owner``'s attachments."""
+    """Record prepared files as ``owner``'s attachments. Content the record already has (the
+    same photo sent again after a reload on a slow link) is not attached a second time."""
     uploader = current_user if current_user and current_user.is_authenticated else None
+    held = set(db.session.execute(
+        select(Attachment.sha256).where(Attachment.owner_type == owner.__tablename__, Attachment.owner_id == owner.id)
+    ).scalars()) if prepared else set()
+    fresh = []
+    for f in prepared:
+        if f.sha256 not in held:
+            held.add(f.sha256)
+            fresh.append(f)
     attachments = [
         Attachment(
             owner_type=owner.__tablename__, owner_id=owner.id, filename=f.filename, content_type=f.content_type,
             size=f.size, sha256=f.sha256, width=f.width, height=f.height, region_id=region_id,
             uploaded_by=uploader.username if uploader else "系统", uploaded_by_id=uploader.id if uploader else None,
         )
-        for f in prepared
+        for f in fresh
     ]
     db.session.add_all(attachments)
     db.session.flush()
@@ -226,8 +235,14 @@ def attach(prepared: list[PreparedFile], *, owner, region_id: int) -> list[Attac
 
 
 def save_upload(file_storage, *, owner, region_id: int) -> Attachment:
-    """Prepare and attach one uploaded file for ``owner``; raises RuleError."""
-    return attach([prepare_upload(file_storage)], owner=owner, region_id=region_id)[0]
+    """Prepare and attach one uploaded file for ``owner`` (the one it already has, when the
+    same content was attached before); raises RuleError."""
+    prepared = prepare_upload(file_storage)
+    for attachment in attach([prepared], owner=owner, region_id=region_id):
+        return attachment
+    return db.session.execute(select(Attachment).where(
+        Attachment.owner_type == owner.__tablename__, Attachment.owner_id == owner.id,
+        Attachment.sha256 == prepared.sha256)).scalars().first()
 
 
 def save_uploads(files, *, owner, region_id: int) -> tuple[list[Attachment], list[str]]:

@@ -95,3 +95,26 @@ def test_a_big_jpeg_is_taken_since_it_decodes_at_a_fraction(app):
     with app.app_context():
         photo, content_type, width, height = check_upload(FileStorage(io.BytesIO(data), filename="大.jpg"))
     assert content_type == "image/jpeg" and max(width, height) == 1600
+
+
+def test_the_same_photo_sent_twice_to_one_item_is_kept_once(app, supervisor_client, result):
+    """A reload on a slow link sends the photo again: the item keeps one copy (another item may have it too)."""
+    from sqlalchemy import func, select
+
+    from app.standards.models import InspectionResult
+
+    photo = jpeg_bytes()
+    with app.app_context(), unscoped():
+        row = db.session.get(InspectionResult, result)
+        inspection_id, result_ids = row.inspection_id, [r.id for r in row.inspection.results]
+    data = {"inspected_on": "2026-05-10", "inspectors": "李建国", "summary": ""}
+    for rid in result_ids:
+        data[f"result_{rid}"], data[f"note_{rid}"] = "pass", "说明"
+    for _ in range(2):
+        sent = dict(data, **{f"evidence_{result_ids[0]}": (io.BytesIO(photo), "现场.jpg"),
+                             f"evidence_{result_ids[1]}": (io.BytesIO(photo), "现场.jpg")})
+        assert supervisor_client.post(f"/inspections/{inspection_id}", data=sent,
+                                      content_type="multipart/form-data").status_code == 303
+    with app.app_context(), unscoped():
+        counts = dict(db.session.execute(select(Attachment.owner_id, func.count()).group_by(Attachment.owner_id)).all())
+    assert counts == {result_ids[0]: 1, result_ids[1]: 1}
