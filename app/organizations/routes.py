@@ -5,6 +5,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager
 from wtforms.fields.choices import SelectChoice
 
+from app.attachments import kept
 from app.attachments.services import attachments_for
 from app.audit.history import history_for
 from app.extensions import db
@@ -158,14 +159,18 @@ def new_event(org_id: int):
             form.kind.data = request.args["kind"]
         if (year := parse_year(request.args.get("review_year"))) is not None:
             form.review_year.data = year
-    if form.validate_on_submit():
+    documents, refused = kept.gather(request, form.documents.data or []) if form.is_submitted() else ([], [])
+    valid = form.validate_on_submit()
+    if refused:
+        form.documents.errors = [*form.documents.errors, *refused, "请重新选择被拒绝的文件；其他文件和已填写的内容已保留。"]
+    if valid and not refused:
         try:
             outcome = services.record_event(
                 organization, EventKind(form.kind.data), form.event_date.data,
                 approved_on=form.approved_on.data, approval_number=form.approval_number.data or "",
                 description=form.description.data or "", review_year=form.review_year.data,
                 review_result=ReviewResult(form.review_result.data) if form.review_result.data else None,
-                documents=form.documents.data or [],
+                documents=documents,
             )
         except RuleError as error:
             db.session.rollback()
@@ -176,8 +181,8 @@ def new_event(org_id: int):
             for warning in outcome.warnings:
                 flash(warning, "warning")
             return redirect(url_for("organizations.detail", org_id=organization.id), 303)
-    return render_template("organizations/event_form.html", form=form, organization=organization), \
-        422 if form.is_submitted() else 200
+    return render_template("organizations/event_form.html", form=form, organization=organization,
+                           kept_files=[(f, kept.token(f)) for f in documents]), 422 if form.is_submitted() else 200
 
 
 # ---------------------------------------------------------------- Excel import

@@ -12,7 +12,7 @@ from sqlalchemy import and_, func, select
 from stdnum.cn import uscc
 from stdnum.exceptions import InvalidChecksum, InvalidLength, ValidationError
 
-from app.attachments.services import attach, prepare_uploads
+from app.attachments.services import attach
 from app.enums import LabelledEnum
 from app.extensions import db
 from app.organizations.models import (
@@ -303,8 +303,7 @@ def record_event(
 
     成立 starts the first term, 换届 starts a new one (term_years from the charter), 注销
     dissolves the organisation and closes its record, 年审 records the year it covers and
-    its result. ``documents`` (uploaded files: the approval, the report) go with it, all or
-    none. Raises RuleError; returns the event with warnings that do not stop it.
+    its result. ``documents`` (prepared uploads: the approval, the report) are attached to it. Raises RuleError; returns the event with warnings that do not stop it.
     """
     today = today or local_today()
     errors: dict[str, str] = {}
@@ -351,9 +350,6 @@ def record_event(
                             "（《社会团体登记管理条例》第二十八条），本次登记已逾期。")
     if errors:
         raise RuleError.of(errors)
-    prepared, refused = prepare_uploads(documents)  # files are stored before any row is written
-    if refused:
-        raise RuleError("；".join([*refused, "请重新选择文件；其他已填写的内容已保留。"]), "documents")
 
     event = LifecycleEvent(
         organization=org, region_id=org.region_id, kind=kind, event_date=event_date,
@@ -375,7 +371,7 @@ def record_event(
     elif kind == EventKind.DISSOLUTION:
         org.status = OrgStatus.DISSOLVED
     db.session.flush()
-    attach(prepared, owner=event, region_id=event.region_id)
+    attach(list(documents), owner=event, region_id=event.region_id)
     return EventOutcome(event, warnings)
 
 

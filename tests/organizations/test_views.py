@@ -362,3 +362,33 @@ def test_todo_lists_terms_to_renew_in_scope(app, world, orgs):
         overdue = todo_for(supervisor, local_today())[0]
         assert overdue.title == "逾期未换届" and overdue.items[0].overdue and overdue.more_url.endswith("term=overdue")
         assert todo_for(viewer, local_today()) == []
+
+
+def test_a_refused_event_keeps_its_chosen_document_for_the_next_submit(app, clerk_client, supervisor_client, orgs):
+    """年审 with a PDF but no result: the PDF is named on the refused page and goes with the next
+    submit without choosing it again (issue: a refused form drops the chosen file silently)."""
+    import re
+
+    first = clerk_client.post(f"/organizations/{orgs['a1']}/events/new", content_type="multipart/form-data", data={
+        "kind": "annual_review", "event_date": "2026-04-01", "review_year": "2025",
+        "documents": [(io.BytesIO(b"%PDF-1.4 report"), "年检报告.pdf")]})
+    html = first.get_data(as_text=True)
+    assert first.status_code == 422 and "请选择年审结论" in html and "已选择：年检报告.pdf" in html
+    token = re.search(r'name="kept_upload" value="([^"]+)"', html).group(1)
+    assert count(app, LifecycleEvent) == 0
+    # The token is the uploader's own: someone else cannot claim the stored file with it.
+    other = supervisor_client.post(f"/organizations/{orgs['a1']}/events/new", data={
+        "kind": "change", "event_date": "2026-01-05", "kept_upload": token})
+    assert other.status_code == 303 and count(app, Attachment) == 0
+    second = clerk_client.post(f"/organizations/{orgs['a1']}/events/new", data={
+        "kind": "annual_review", "event_date": "2026-04-01", "review_year": "2025", "review_result": "qualified",
+        "kept_upload": token})
+    assert second.status_code == 303
+    assert count(app, LifecycleEvent) == 2 and count(app, Attachment) == 1
+
+
+def test_a_forged_kept_upload_token_is_ignored(app, clerk_client, orgs):
+    response = clerk_client.post(f"/organizations/{orgs['a1']}/events/new", data={
+        "kind": "change", "event_date": "2026-01-05", "kept_upload": "forged.token"})
+    assert response.status_code == 303
+    assert count(app, Attachment) == 0
