@@ -23,8 +23,16 @@ class LoginForm(Form):
     remember = BooleanField("在本机保持登录")
 
 
+def _is_current_password(form, field):
+    from flask_login import current_user
+
+    if field.data and not current_user.check_password(field.data):
+        raise ValidationError("当前密码不正确。")
+
+
 class ChangePasswordForm(Form):
-    current_password = PasswordField("当前密码", validators=[DataRequired("请输入当前密码。")])
+    # Checked with the new password's rules, in the same round: every error shows at once.
+    current_password = PasswordField("当前密码", validators=[DataRequired("请输入当前密码。"), _is_current_password])
     new_password = PasswordField("新密码", validators=[DataRequired("请输入新密码。"), strong_password],
                                  description=PASSWORD_RULE)
     confirm = PasswordField("再次输入新密码", validators=[DataRequired("请再次输入新密码。"),

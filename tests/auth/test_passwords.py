@@ -47,3 +47,12 @@ def test_changing_the_own_password_keeps_this_session(client_as, world):
     clerk.post("/account/password", data={"current_password": PASSWORD, "new_password": "Better-2027",
                                           "confirm": "Better-2027"})
     assert clerk.get("/").status_code == 200
+
+
+def test_every_password_error_shows_in_one_round(clerk_client):
+    response = clerk_client.post("/account/password", data={
+        "current_password": "not-my-password1", "new_password": "short", "confirm": "other"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "当前密码不正确" in html and "至少 8 位" in html and "两次输入的新密码不一致" in html
+    assert "请按提示修改后再提交" in html and 'href="#current_password"' in html and 'href="#new_password"' in html
