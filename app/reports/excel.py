@@ -2,12 +2,13 @@
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from app.reports.services import CountyBoard, CountySummary
+from app.reports.services import COLUMN_LABELS, IN_RECTIFICATION, CountyBoard, CountySummary
 from app.spreadsheets.writing import new_workbook, to_bytes, write_row
 
 FILLS = {
     "达标": PatternFill("solid", fgColor="E6F4EA"),
     "不达标": PatternFill("solid", fgColor="FDECEA"),
+    IN_RECTIFICATION: PatternFill("solid", fgColor="FFF4E5"),
 }
 
 
@@ -22,22 +23,23 @@ def _title(sheet, text: str) -> None:
 
 
 def county_workbook(board: CountyBoard) -> bytes:
-    wb, ws = new_workbook(board.county.name)
-    _title(ws, f"{board.county.name}{board.standard.title}达标情况")
+    wb, ws = new_workbook(board.name)
+    _title(ws, f"{board.name}{board.standard.title}达标情况")
     write_row(ws, [f"{board.passed} 个乡镇体育总会达标，共 {board.townships} 个乡镇，覆盖率 {board.rate:.0%}；"
                    f"未整改 {board.open_rectifications} 项，其中逾期 {board.overdue_rectifications} 项"])
-    header = ["乡镇（街道）", "体育总会", "最近检查", *[i.title for i in board.items], "结论", "未整改", "逾期"]
+    labels = COLUMN_LABELS
+    header = ["乡镇（街道）", "体育总会", labels["check"], f"{labels['self_check']}（不计入达标）",
+              *[i.title for i in board.items], labels["verdict"], labels["open"], labels["overdue"]]
     for cell in write_row(ws, header):
         cell.font = Font(bold=True)
         cell.alignment = Alignment(horizontal="center")
     for row in board.rows:
-        cells = [row.cells.get(i.code).label if row.cells.get(i.code) else ("未检查" if row.federation else "")
-                 for i in board.items]
         written = write_row(ws, [
             row.township.name,
             row.federation.name if row.federation else "未登记",
-            row.inspection.inspected_on.isoformat() if row.inspection else "",
-            *cells, row.state, row.open_rectifications, row.overdue_rectifications,
+            f"{row.inspection.inspected_on.isoformat()} {row.inspection.kind.label}" if row.inspection else "",
+            row.self_check_label,
+            *[row.cell(i.code) for i in board.items], row.state, row.open_rectifications, row.overdue_rectifications,
         ])
         for cell in written:
             if cell.value in FILLS:
@@ -50,7 +52,8 @@ def county_workbook(board: CountyBoard) -> bytes:
 def summary_workbook(region_name: str, boards: list[CountySummary]) -> bytes:
     wb, ws = new_workbook(region_name)
     _title(ws, f"{region_name}乡镇体育总会达标情况")
-    for cell in write_row(ws, ["县（市、区）", "乡镇数", "已登记总会", "已检查", "达标", "覆盖率", "未整改", "逾期"]):
+    for cell in write_row(ws, ["县（市、区）", "乡镇数", "已登记总会", COLUMN_LABELS["checked"], "达标", "覆盖率",
+                               COLUMN_LABELS["open"], COLUMN_LABELS["overdue"]]):
         cell.font = Font(bold=True)
     for b in boards:
         write_row(ws, [b.county.name, b.townships, b.registered, b.checked, b.passed, f"{b.rate:.0%}",

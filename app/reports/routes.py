@@ -9,11 +9,11 @@ from app.timeutil import local_today
 
 
 def _board_region() -> Region:
-    """The region asked for, else the user's own; a township user sees its county's board."""
+    """The region asked for, else the user's own. A township's coverage is its own row of its
+    county's board (the scope keeps the other rows out), named after the township."""
     region = scoped_get_or_404(Region, request.args.get("region", current_user.region_id))
-    if region.level in (RegionLevel.TOWNSHIP, RegionLevel.VILLAGE):
-        # A clerk sees only its own row of the county board: the scope filters the rest.
-        return region.ancestor(RegionLevel.COUNTY)
+    if region.level == RegionLevel.VILLAGE:
+        return region.ancestor(RegionLevel.TOWNSHIP)
     return region
 
 
@@ -22,8 +22,9 @@ def _boards(region: Region):
     today = local_today()
     if standard is None:
         return standard, None, []
-    if region.level == RegionLevel.COUNTY:
-        return standard, services.county_board(region, standard, today), []
+    if region.level in (RegionLevel.COUNTY, RegionLevel.TOWNSHIP):
+        county = region if region.level == RegionLevel.COUNTY else region.ancestor(RegionLevel.COUNTY)
+        return standard, services.county_board(county, standard, today, name=region.name), []
     return standard, None, services.summary_boards(region, standard, today)
 
 
@@ -35,7 +36,8 @@ def coverage():
     if standard is None:
         flash("尚未设置乡镇体育总会的达标标准。", "error")
     return render_template("reports/coverage.html", region=region, standard=standard, board=board,
-                           summaries=summaries)
+                           summaries=summaries, labels=services.COLUMN_LABELS,
+                           in_rectification=services.IN_RECTIFICATION)
 
 
 @bp.route("/coverage.xlsx")

@@ -1,4 +1,8 @@
-"""达标覆盖: which township federations meet the standard, item by item, from the latest finalized check."""
+"""达标覆盖: which township federations meet the standard, item by item, as the county last found
+it. One definition for the page and the export: a township counts as checked (已验收) and as
+meeting the standard by its latest finalized county check (验收, 抽查 or 复查); its own self-check
+is shown beside it, labelled as such, and never counts; a failed item whose rectification is
+still open reads 整改中."""
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -9,6 +13,7 @@ from app.organizations.models import Organization, OrgKind, OrgLevel, OrgStatus
 from app.regions.models import Region, RegionLevel
 from app.standards.models import (
     Inspection,
+    InspectionKind,
     InspectionResult,
     InspectionStatus,
     ItemResult,
@@ -20,14 +25,39 @@ from app.standards.models import (
 )
 
 
+# The checks that decide the board: the county's own. A township's self-check does not.
+COUNTY_CHECKS = (InspectionKind.ACCEPTANCE, InspectionKind.SPOT_CHECK, InspectionKind.RECHECK)
+COLUMN_LABELS = {"check": "最近县级检查", "self_check": "乡镇自查", "checked": "已验收", "verdict": "结论",
+                 "open": "未整改", "overdue": "逾期"}
+IN_RECTIFICATION = "整改中"
+
+
 @dataclass
 class TownshipRow:
     township: Region
     federation: Organization | None
-    inspection: Inspection | None  # the latest finalized one
+    inspection: Inspection | None  # the latest finalized county check
     cells: dict[str, ItemResult | None]  # item code -> result
     open_rectifications: int = 0
     overdue_rectifications: int = 0
+    self_check: Inspection | None = None  # the latest self-check handed in (shown, never counted)
+    open_items: frozenset[str] = frozenset()  # codes of items with a rectification not yet closed
+
+    def cell(self, code: str) -> str:
+        """An item's word on the board (page and export alike)."""
+        result = self.cells.get(code)
+        if result is None:
+            return "未检查" if self.federation else ""
+        if result == ItemResult.FAIL and code in self.open_items:
+            return IN_RECTIFICATION
+        return result.label
+
+    @property
+    def self_check_label(self) -> str:
+        if self.self_check is None:
+            return ""
+        verdict = f"，{self.self_check.verdict.label}" if self.self_check.verdict else ""
+        return f"{self.self_check.inspected_on} {self.self_check.status.label}{verdict}"
 
     @property
     def state(self) -> str:
@@ -45,6 +75,7 @@ class CountyBoard:
     standard: Standard
     items: list[StandardItem]
     rows: list[TownshipRow] = field(default_factory=list)
+    name: str = ""  # the county's, or the township's when a township looks at its own row
 
     @property
     def townships(self) -> int:
@@ -75,8 +106,18 @@ class CountyBoard:
         return sum(r.overdue_rectifications for r in self.rows)
 
 
-def latest_finalized(organization_ids: list[int]) -> dict[int, Inspection]:
-    """The latest finalized inspection of each organisation, in one query (a window function)."""
+def latest_finalized(organization_ids: list[int], kinds=COUNTY_CHECKS) -> dict[int, Inspection]:
+    """The latest finalized inspection of ``kinds`` of each organisation, in one query (a window function)."""
+    return _latest(organization_ids, Inspection.status == InspectionStatus.FINALIZED, Inspection.kind.in_(kinds))
+
+
+def latest_self_checks(organization_ids: list[int]) -> dict[int, Inspection]:
+    """The latest self-check each organisation handed in (submitted or finalized)."""
+    return _latest(organization_ids, Inspection.kind == InspectionKind.SELF_CHECK,
+                   Inspection.status != InspectionStatus.DRAFT)
+
+
+def _latest(organization_ids: list[int], *conditions) -> dict[int, Inspection]:
     if not organization_ids:
         return {}
     ranked = (
@@ -87,13 +128,27 @@ def latest_finalized(organization_ids: list[int]) -> dict[int, Inspection]:
                   order_by=(Inspection.inspected_on.desc(), Inspection.finalized_at.desc(), Inspection.id.desc()))
             .label("rank"),
         )
-        .where(Inspection.status == InspectionStatus.FINALIZED, Inspection.organization_id.in_(organization_ids))
+        .where(*conditions, Inspection.organization_id.in_(organization_ids))
         .subquery()
     )
     rows = db.session.execute(
         select(Inspection).join(ranked, ranked.c.id == Inspection.id).where(ranked.c.rank == 1)
     ).scalars()
     return {i.organization_id: i for i in rows}
+
+
+def _open_items(organization_ids: list[int]) -> dict[int, frozenset[str]]:
+    """Per organisation, the item codes with a rectification not yet closed."""
+    if not organization_ids:
+        return {}
+    grouped: dict[int, set[str]] = {}
+    for org_id, code in db.session.execute(
+        select(Rectification.organization_id, StandardItem.code)
+        .join(StandardItem, Rectification.item_id == StandardItem.id)
+        .where(Rectification.organization_id.in_(organization_ids), Rectification.status != RectificationStatus.CLOSED)
+    ):
+        grouped.setdefault(org_id, set()).add(code)
+    return {org_id: frozenset(codes) for org_id, codes in grouped.items()}
 
 
 def _rectification_counts(organization_ids: list[int], today: date) -> dict[int, tuple[int, int]]:
@@ -137,9 +192,12 @@ def _township_rows(townships: list[Region], standard: Standard, today: date) -> 
             .order_by(Organization.id)
         ).scalars():
             federations.setdefault(org.region_id, org)  # one federation per township: the first registered
-    latest = latest_finalized([o.id for o in federations.values()])
+    federation_ids = [o.id for o in federations.values()]
+    latest = latest_finalized(federation_ids)
+    self_checks = latest_self_checks(federation_ids)
     results = _results_by_code([i.id for i in latest.values()])
-    counts = _rectification_counts([o.id for o in federations.values()], today)
+    counts = _rectification_counts(federation_ids, today)
+    open_items = _open_items(federation_ids)
     rows = []
     for township in townships:
         federation = federations.get(township.id)
@@ -149,12 +207,15 @@ def _township_rows(townships: list[Region], standard: Standard, today: date) -> 
             township=township, federation=federation, inspection=inspection,
             cells=results.get(inspection.id, {}) if inspection else {},
             open_rectifications=open_, overdue_rectifications=overdue,
+            self_check=self_checks.get(federation.id) if federation else None,
+            open_items=open_items.get(federation.id, frozenset()) if federation else frozenset(),
         ))
     return rows
 
 
-def county_board(county: Region, standard: Standard, today: date) -> CountyBoard:
-    """Townships × items of the standard's current version."""
+def county_board(county: Region, standard: Standard, today: date, name: str | None = None) -> CountyBoard:
+    """Townships × items of the standard's current version (those in scope: a township user's
+    board holds its own row). ``name`` is what the board is called, the county's by default."""
     townships = db.session.execute(
         select(Region)
         .where(Region.parent_id == county.id, Region.level == RegionLevel.TOWNSHIP, Region.active.is_(True))
@@ -162,7 +223,7 @@ def county_board(county: Region, standard: Standard, today: date) -> CountyBoard
     ).scalars().all()
     version = standard.current_version
     return CountyBoard(county=county, standard=standard, items=list(version.items) if version else [],
-                       rows=_township_rows(townships, standard, today))
+                       rows=_township_rows(townships, standard, today), name=name or county.name)
 
 
 @dataclass
@@ -204,7 +265,8 @@ def summary_boards(region: Region, standard: Standard, today: date) -> list[Coun
     # ix_inspections_org_latest per federation, where a window function sorts every finalized one.
     latest_verdict = (
         select(Inspection.verdict)
-        .where(Inspection.organization_id == federations.c.id, Inspection.status == InspectionStatus.FINALIZED)
+        .where(Inspection.organization_id == federations.c.id, Inspection.status == InspectionStatus.FINALIZED,
+               Inspection.kind.in_(COUNTY_CHECKS))
         .order_by(Inspection.inspected_on.desc(), Inspection.finalized_at.desc(), Inspection.id.desc())
         .limit(1)
         .correlate(federations)

@@ -1,5 +1,6 @@
 """达标覆盖: the board's cells, counts and rates, its scope, and the Excel export."""
 import io
+import re
 from datetime import date
 
 from openpyxl import load_workbook
@@ -60,7 +61,7 @@ def test_excel_export(app, world, client_as):
     sheet = load_workbook(io.BytesIO(response.data)).active
     values = list(sheet.iter_rows(values_only=True))
     assert "1 个乡镇体育总会达标，共 2 个乡镇" in values[1][0]
-    assert values[2][:4] == ("乡镇（街道）", "体育总会", "最近检查", "有场地")
+    assert values[2][:5] == ("乡镇（街道）", "体育总会", "最近县级检查", "乡镇自查（不计入达标）", "有场地")
     assert values[4][0] == "北留镇" and values[4][-3] == "不达标"
     summary = load_workbook(io.BytesIO(client_as("viewer").get("/coverage.xlsx").data)).active
     assert [row[0] for row in summary.iter_rows(min_row=3, values_only=True)] == ["阳城县", "泽州县"]
@@ -78,3 +79,45 @@ def test_excel_export_of_a_county_whose_name_no_sheet_title_accepts(app, world, 
     assert workbook.active["A1"].value == "沁水/县乡镇体育总会“四有”标准达标情况"
     disposition = response.headers["Content-Disposition"]
     assert disposition.startswith("attachment; filename=\"coverage.xlsx\"; filename*=UTF-8''%E6%B2%81%E6%B0%B4%E5%8E%BF")
+
+
+def test_a_self_check_never_counts_and_an_open_finding_reads_in_rectification(app, world, client_as):
+    """The county's 验收 found 有活动 failing (整改中); the township then signs off its own
+    self-check as all passing: the board still shows the county's finding, and the self-check
+    only in its own labelled column; the export says the same."""
+    from app.standards import inspections
+    from tests.factories import user
+
+    with app.app_context():
+        org = make_org(world.town_a1)
+        make_inspection(org, inspected_on=date(2026, 5, 1), finalize=True, results={"有活动": ItemResult.FAIL})
+        self_check = make_inspection(org, InspectionKind.SELF_CHECK, by="clerk", inspected_on=date(2026, 9, 1))
+        inspections.submit(self_check, user("clerk"))
+        inspections.finalize(self_check, user("supervisor"), signed_by="李建国", signed_on=date(2026, 9, 2))
+        db.session.commit()
+        board = services.county_board(db.session.get(Region, world.county_a.id), services.township_standard(),
+                                      date(2026, 9, 10))
+        row = next(r for r in board.rows if r.township.name == "凤城镇")
+        assert row.inspection.kind == InspectionKind.ACCEPTANCE and row.state == "不达标"
+        assert row.cell("4") == "整改中" and row.cell("1") == "达标"
+        assert row.self_check.id == self_check.id and "达标" in row.self_check_label
+        assert board.passed == 0 and board.checked == 1
+    page = client_as("supervisor").get("/coverage").get_data(as_text=True)
+    assert "整改中" in page and "乡镇自查" in page and "已验收 1 个" in page
+    sheet = load_workbook(io.BytesIO(client_as("supervisor").get("/coverage.xlsx").data)).active
+    fengcheng = next(r for r in sheet.iter_rows(values_only=True) if r[0] == "凤城镇")
+    assert "整改中" in fengcheng and fengcheng[3].startswith("2026-09-01")
+    summary = load_workbook(io.BytesIO(client_as("viewer").get("/coverage.xlsx").data)).active
+    assert list(summary.iter_rows(values_only=True))[1][3] == "已验收"
+
+
+def test_a_clerks_coverage_is_its_own_township_on_the_page_and_in_the_export(app, world, client_as):
+    _world_with_checks(app, world)
+    clerk = client_as("clerk")
+    page = clerk.get("/coverage").get_data(as_text=True)
+    assert "<h1>凤城镇" in page and "北留镇" not in page
+    export_link = re.search(r'href="(/coverage\.xlsx[^"]*)"', page).group(1)
+    export = clerk.get(export_link.replace("&amp;", "&"))
+    assert export.status_code == 200
+    rows = [r[0] for r in load_workbook(io.BytesIO(export.data)).active.iter_rows(min_row=4, values_only=True)]
+    assert rows == ["凤城镇"]
