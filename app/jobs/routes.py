@@ -7,7 +7,7 @@ from flask_login import login_required
 from app.htmx import render
 from app.jobs import bp, services
 from app.jobs.models import Job, JobStatus
-from app.printing.downloads import send_download
+from app.printing.downloads import ascii_name, send_download
 from app.scoping import scoped_get_or_404
 
 
@@ -31,4 +31,5 @@ def download(job_id: int):
         abort(404)
     # PDFs open in the browser; other files (spreadsheets) are saved.
     return send_download(path, job.result_name or path.name, inline=job.result_type == "application/pdf",
-                         content_type=job.result_type or None)
+                         content_type=job.result_type or None,
+                         fallback=ascii_name(job.kind.replace("_", "-"), job.id, suffix=path.suffix))

@@ -17,7 +17,7 @@ from app.organizations.panels import render_panels
 from app.pagination import paginate, search_term
 from app.parsing import parse_id, parse_year
 from app.permissions import writer_required
-from app.printing.downloads import file_name, send_download
+from app.printing.downloads import ascii_name, file_name, send_download
 from app.regions.models import Region, RegionLevel
 from app.regions.services import region_choices
 from app.rules import RuleError
@@ -72,7 +72,8 @@ def export():
     today = local_today()
     organizations = db.session.execute(_filtered(filters, today)).scalars().all()
     data = importing.export_workbook(organizations, today)
-    return send_download(data, file_name("体育社会组织名册", f"{today:%Y%m%d}", suffix=".xlsx"))
+    return send_download(data, file_name("体育社会组织名册", f"{today:%Y%m%d}", suffix=".xlsx"),
+                         fallback=ascii_name("organizations", current_user.region.code, today, suffix=".xlsx"))
 
 
 @bp.route("/organizations/<int:org_id>")
@@ -190,7 +191,8 @@ def new_event(org_id: int):
 @bp.route("/organizations/import/template.xlsx")
 @login_required
 def import_template():
-    return send_download(importing.roster_template(), "体育社会组织名册导入模板.xlsx")
+    return send_download(importing.roster_template(), "体育社会组织名册导入模板.xlsx",
+                         fallback="organizations-import-template.xlsx")
 
 
 def _remember_upload(token: str) -> None:

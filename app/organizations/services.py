@@ -303,7 +303,8 @@ def record_event(
 
     成立 starts the first term, 换届 starts a new one (term_years from the charter), 注销
     dissolves the organisation and closes its record, 年审 records the year it covers and
-    its result. ``documents`` (prepared uploads: the approval, the report) are attached to it. Raises RuleError; returns the event with warnings that do not stop it.
+    its result. ``documents`` (prepared uploads: the approval, the report) are attached to it.
+    Raises RuleError; returns the event with warnings that do not stop it.
     """
     today = today or local_today()
     errors: dict[str, str] = {}

@@ -1,7 +1,7 @@
 from flask import flash, render_template, request
 from flask_login import current_user, login_required
 
-from app.printing.downloads import file_name, send_download
+from app.printing.downloads import ascii_name, file_name, send_download
 from app.regions.models import Region, RegionLevel
 from app.reports import bp, excel, services
 from app.scoping import scoped_get_or_404
@@ -46,4 +46,6 @@ def coverage_export():
     region = _board_region()
     standard, board, summaries = _boards(region)
     data = excel.county_workbook(board) if board else excel.summary_workbook(region.name, summaries)
-    return send_download(data, file_name(f"{region.name}达标覆盖情况", f"{local_today():%Y%m%d}", suffix=".xlsx"))
+    today = local_today()
+    return send_download(data, file_name(f"{region.name}达标覆盖情况", f"{today:%Y%m%d}", suffix=".xlsx"),
+                         fallback=ascii_name("coverage", region.code, today, suffix=".xlsx"))

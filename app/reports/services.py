@@ -24,7 +24,6 @@ from app.standards.models import (
     Verdict,
 )
 
-
 # The checks that decide the board: the county's own. A township's self-check does not.
 COUNTY_CHECKS = (InspectionKind.ACCEPTANCE, InspectionKind.SPOT_CHECK, InspectionKind.RECHECK)
 COLUMN_LABELS = {"check": "最近县级检查", "self_check": "乡镇自查", "checked": "已验收", "verdict": "结论",

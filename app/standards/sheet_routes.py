@@ -11,7 +11,7 @@ from app.extensions import db
 from app.forms import Form
 from app.jobs import services as jobs
 from app.permissions import read_only_allowed
-from app.printing.downloads import send_download
+from app.printing.downloads import ascii_name, send_download
 from app.regions.models import Region, RegionLevel
 from app.scoping import scoped_get_or_404
 from app.standards import pdf
@@ -25,7 +25,9 @@ bp = Blueprint("sheets", __name__)
 def audit_sheet(inspection_id: int):
     """检查表: finalized or not (a draft prints with a 草稿 watermark)."""
     inspection = scoped_get_or_404(Inspection, inspection_id)
-    return send_download(pdf.audit_sheet_pdf(inspection), pdf.sheet_filename(inspection), inline=True)
+    return send_download(pdf.audit_sheet_pdf(inspection), pdf.sheet_filename(inspection), inline=True,
+                         fallback=ascii_name("audit-sheet", inspection.region.code, inspection.inspected_on,
+                                             suffix=".pdf"))
 
 
 @bp.route("/inspections/<int:inspection_id>/evidence.pdf")
@@ -34,7 +36,8 @@ def evidence_sheet(inspection_id: int):
     """佐证材料: the photos attached to the inspection's items."""
     inspection = scoped_get_or_404(Inspection, inspection_id)
     name = pdf.filename(inspection.organization.name, "佐证材料", f"{inspection.inspected_on:%Y%m%d}")
-    return send_download(pdf.evidence_pdf(inspection), name, inline=True)
+    return send_download(pdf.evidence_pdf(inspection), name, inline=True,
+                         fallback=ascii_name("evidence", inspection.region.code, inspection.inspected_on, suffix=".pdf"))
 
 
 @bp.route("/standards/versions/<int:version_id>/blank.pdf")
@@ -43,7 +46,8 @@ def blank_sheet(version_id: int):
     """A blank sheet of one standard version, to fill by hand on site."""
     version = scoped_get_or_404(StandardVersion, version_id)
     name = pdf.filename(version.standard.title.removesuffix("标准"), "检查表", f"第{version.number}版", "空白")
-    return send_download(pdf.blank_sheet_pdf(version), name, inline=True)
+    return send_download(pdf.blank_sheet_pdf(version), name, inline=True,
+                         fallback=ascii_name("blank-sheet", version.standard.code, f"v{version.number}", suffix=".pdf"))
 
 
 # --------------------------------------------------------------------------- batch printing

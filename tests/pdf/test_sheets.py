@@ -1,5 +1,6 @@
 """The printed paper, rendered through the routes and read back with poppler."""
 import io
+import re
 from datetime import date
 from urllib.parse import quote
 
@@ -215,4 +216,5 @@ def test_sheet_for_every_status_is_found_by_id_only_in_scope(app, world, client_
 
 def test_pdf_names_survive_old_browsers(supervisor_client, finalized):
     disposition = supervisor_client.get(f"/inspections/{finalized['id']}/sheet.pdf").headers["Content-Disposition"]
-    assert disposition.startswith('inline; filename="sheet.pdf"; filename*=UTF-8\'\'')
+    # A name that says what the file is, for browsers that cannot read the Chinese one.
+    assert re.match(r'inline; filename="audit-sheet-140522100-\d{4}-\d{2}-\d{2}\.pdf"; filename\*=UTF-8\'\'', disposition)

@@ -72,3 +72,13 @@ def test_batch_hands_the_documents_over_before_the_layout_ends(app, tmp_path):
     assert events[:5] == ["0/3", "html 1", "html 2", "html 3", "handed over"] and events[-1] == "3/3"
     assert timings["processes"] == 1 and pdf_pages(tmp_path / "b.pdf") == 3
     assert "第1份文书" in pdf_text(tmp_path / "b.pdf")
+
+
+def test_ascii_names_say_what_the_file_is():
+    from datetime import date
+
+    from app.printing.downloads import ascii_name
+
+    assert ascii_name("audit-sheet", "140522100", date(2026, 12, 2), suffix=".pdf") == "audit-sheet-140522100-2026-12-02.pdf"
+    assert ascii_name("coverage", "沁水/县", suffix=".xlsx") == "coverage.xlsx"
+    assert ascii_name(suffix=".pdf") == "download.pdf"

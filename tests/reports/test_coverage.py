@@ -78,7 +78,8 @@ def test_excel_export_of_a_county_whose_name_no_sheet_title_accepts(app, world, 
     assert workbook.sheetnames == ["沁水县"]
     assert workbook.active["A1"].value == "沁水/县乡镇体育总会“四有”标准达标情况"
     disposition = response.headers["Content-Disposition"]
-    assert disposition.startswith("attachment; filename=\"coverage.xlsx\"; filename*=UTF-8''%E6%B2%81%E6%B0%B4%E5%8E%BF")
+    assert re.match(r"attachment; filename=\"coverage-140522-\d{4}-\d{2}-\d{2}\.xlsx\"; filename\*=UTF-8''%E6%B2%81%E6%B0%B4%E5%8E%BF",
+                    disposition)
 
 
 def test_a_self_check_never_counts_and_an_open_finding_reads_in_rectification(app, world, client_as):
