@@ -1,8 +1,8 @@
 """A job's page (progress, then the download) and its result file."""
 from pathlib import Path
 
-from flask import abort, current_app
-from flask_login import login_required
+from flask import abort, current_app, render_template
+from flask_login import current_user, login_required
 
 from app.htmx import render
 from app.jobs import bp, services
@@ -19,7 +19,15 @@ def detail(job_id: int):
     job = scoped_get_or_404(Job, job_id)
     if job.status == JobStatus.QUEUED:
         services.start(current_app._get_current_object())  # a restarted process picks it up again
-    return render("jobs/detail.html", "jobs/_progress.html", job=job)
+    return render("jobs/detail.html", "jobs/_progress.html", job=job,
+                  keep_hours=current_app.config["JOB_RESULT_HOURS"])
+
+
+@bp.route("/jobs")
+@login_required
+def index():
+    """我的打印任务: the user's own jobs, newest first."""
+    return render_template("jobs/index.html", jobs=services.jobs_of(current_user))
 
 
 @bp.route("/jobs/<int:job_id>/download")

@@ -116,6 +116,13 @@ class Heartbeat:
                 log.warning("heartbeat of job %s not written", self.job_id, exc_info=True)
 
 
+def jobs_of(user, limit: int = 50) -> list[Job]:
+    """A user's own jobs, newest first."""
+    return list(db.session.execute(
+        select(Job).where(Job.created_by_id == user.id).order_by(Job.created_at.desc(), Job.id.desc()).limit(limit)
+    ).scalars())
+
+
 def run_job(job_id: int) -> Job:
     """Run a claimed (or, in tests, a queued) job to the end, as its creator; record the result
     or the failure."""

@@ -125,7 +125,8 @@ def test_job_page_polls_with_htmx_until_finished(app, supervisor_client, county)
     assert "<html" not in body and 'hx-trigger="every 1s"' in body and 'id="job-progress"' in body
     assert "HX-Request" in fragment.headers.get("Vary", "")
     full = supervisor_client.get(f"/jobs/{job_id}").get_data(as_text=True)
-    assert "<html" in full and "http-equiv" not in full
+    # Without JavaScript the running job's page reloads itself; with it, htmx polls instead.
+    assert "<html" in full and '<noscript><meta http-equiv="refresh"' in full
 
 
 def test_jobs_are_scoped_to_their_region(app, supervisor_client, client_as, county):
@@ -216,3 +217,19 @@ def test_worker_cli_runs_queued_jobs(app, supervisor_client, county):
     assert result.exit_code == 0, result.output
     assert "已处理 1 个任务" in result.output
     assert job_row(app, job_id).status == JobStatus.DONE
+
+
+def test_my_print_jobs_and_a_finished_job_page(app, supervisor_client, viewer_client, county):
+    job_id = int(post_batch(supervisor_client).headers["Location"].split("/")[-1])
+    with app.app_context():
+        jobs.run_job(job_id)
+    listing = supervisor_client.get("/jobs").get_data(as_text=True)
+    assert "我的打印任务" in listing and f"/jobs/{job_id}/download" in listing
+    assert f"/jobs/{job_id}" not in viewer_client.get("/jobs").get_data(as_text=True)  # one's own jobs only
+    done = supervisor_client.get(f"/jobs/{job_id}").get_data(as_text=True)
+    assert "http-equiv" not in done and "文件已生成，可以下载" in done
+
+
+def test_the_viewer_is_offered_batch_printing(viewer_client, county):
+    page = viewer_client.get("/inspections/print").get_data(as_text=True)
+    assert 'action="/inspections/print"' in page and "只读账号不能" not in page
