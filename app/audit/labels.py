@@ -1,7 +1,12 @@
 """How the audit log reads to a clerk: Chinese names for fields, and enum values as their labels."""
 import enum
+from datetime import datetime
+
+from flask import g
+from sqlalchemy import select
 
 from app.extensions import db
+from app.timeutil import format_local
 
 # Field names are shared across the domain models, so one table serves them all.
 FIELD_LABELS = {
@@ -18,11 +23,26 @@ FIELD_LABELS = {
     "required": "必备项", "response": "整改情况", "result": "结果", "review_note": "核验意见",
     "review_result": "年审结论", "review_year": "年审年度", "role": "角色", "signed_by": "签字人",
     "signed_on": "签字日期", "size": "大小", "sport": "运动项目", "staff_count": "工作人员数",
-    "status": "状态", "submitted_at": "提交时间", "summary": "总体情况", "return_reason": "退回原因", "supervising_unit": "业务主管单位",
+    "status": "状态", "submitted_at": "提交时间", "summary": "总体情况", "return_reason": "退回原因",
+    "supervising_unit": "业务主管单位", "organization_id": "所属组织", "inspection_id": "所属检查",
+    "created_by_id": "创建人", "uploaded_by_id": "上传人", "uploaded_by": "上传人", "item_id": "检查项目",
+    "version_id": "标准版本", "owner_type": "附件所属", "owner_id": "附件所属记录", "width": "宽", "height": "高",
+    "locked_until": "锁定至", "last_login_at": "最近登录", "recheck_of_id": "复查对象",
     "term_end": "任期结束", "term_start": "任期开始", "term_years": "任期年限", "times_returned": "退回次数",
     "title": "项目", "username": "用户名", "venue": "活动场地", "verdict": "结论",
     "verification_code": "核验码", "region_id": "所属区划", "parent_id": "上级区划",
 }
+# Every record type by the name people know it by (the audit page's filter and its rows).
+RECORD_TYPE_LABELS = {
+    "regions": "行政区划", "users": "用户", "organizations": "体育组织", "lifecycle_events": "登记事项",
+    "inspections": "检查", "inspection_results": "检查结果", "rectifications": "整改", "attachments": "附件",
+    "standards": "标准", "standard_versions": "标准版本", "standard_items": "标准项目",
+}
+# Columns holding another record's id, shown by that record's name: the table it points to.
+REFERENCES = {"region_id": "regions", "parent_id": "regions", "organization_id": "organizations",
+              "created_by_id": "users", "uploaded_by_id": "users", "inspection_id": "inspections",
+              "recheck_of_id": "inspections", "item_id": "standard_items"}
+
 # Bookkeeping that says nothing to a reader of a new record's entry.
 HIDDEN = {"id", "created_at", "updated_at", "row_version", "path", "session_token", "sha256", "position"}
 
@@ -38,9 +58,32 @@ def _enum_classes(record_type: str) -> dict[str, type[enum.Enum]]:
     return {}
 
 
-def _display(value, enum_class) -> str:
+def _model_for(table_name: str):
+    return next((m.class_ for m in db.Model.registry.mappers
+                 if m.local_table is not None and m.local_table.name == table_name), None)
+
+
+def _referenced(table_name: str, value) -> str:
+    """The name of the record an id points to (read through the scope, once per page)."""
+    cache = g.setdefault("_audit_names", {})
+    key = (table_name, value)
+    if key not in cache:
+        model = _model_for(table_name)
+        record = db.session.execute(select(model).where(model.id == value)).scalar_one_or_none() if model else None
+        cache[key] = str(getattr(record, "name", None) or record) if record is not None else f"#{value}"
+    return cache[key]
+
+
+def _display(value, enum_class, field: str = "") -> str:
     if value is None or value == "":
         return "（空）"
+    if field in REFERENCES and isinstance(value, int):
+        return _referenced(REFERENCES[field], value)
+    if field.endswith("_at") and isinstance(value, str):
+        try:  # stored as UTC; read in China time
+            return format_local(datetime.fromisoformat(value))
+        except ValueError:
+            return value
     if enum_class is not None:
         try:
             return getattr(enum_class(value), "label", str(value))
@@ -61,5 +104,6 @@ def readable_changes(entry) -> list[tuple[str, str, str]]:
         if field in HIDDEN:
             continue
         enum_class = enums.get(field)
-        rows.append((FIELD_LABELS.get(field, field), _display(old, enum_class), _display(new, enum_class)))
+        rows.append((FIELD_LABELS.get(field, field), _display(old, enum_class, field),
+                     _display(new, enum_class, field)))
     return rows

@@ -10,7 +10,7 @@ import enum
 
 from flask import g, has_app_context, has_request_context, request
 from flask_login import current_user
-from sqlalchemy import event, inspect
+from sqlalchemy import event, inspect, select
 from sqlalchemy.orm import Session
 
 from app.audit.models import Audited, AuditEntry, record_key
@@ -18,6 +18,30 @@ from app.timeutil import utcnow
 from app.versioning import ROW_VERSION
 
 MASK = "******"
+OLD_VALUES = "_audit_old_values"  # an instance's stored values, read back before a blind change
+
+
+@event.listens_for(Session, "before_flush")
+def _read_back_overwritten_values(session, flush_context, instances):
+    """A value set on an attribute that was never loaded (after a commit expired it) has no old
+    value in its history: read the stored ones back first, so the entry says what it was."""
+    for obj in list(session.dirty):
+        if not isinstance(obj, Audited) or obj in session.new:
+            continue
+        state = inspect(obj)
+        blind = [attr for attr in state.mapper.column_attrs
+                 if (history := state.attrs[attr.key].history).added and not history.deleted and not history.unchanged]
+        if not blind or state.identity is None:
+            continue
+        model = type(obj)
+        (key_column,) = state.mapper.primary_key
+        with session.no_autoflush:
+            row = session.execute(
+                select(*[getattr(model, attr.key) for attr in blind]).where(key_column == state.identity[0]),
+                execution_options={"unscoped": True},
+            ).one_or_none()
+        if row is not None:
+            obj.__dict__[OLD_VALUES] = dict(zip([attr.key for attr in blind], row, strict=True))
 
 
 def _plain(value):
@@ -49,7 +73,7 @@ def _changes(obj, action: str) -> dict:
         else:
             if not history.has_changes():
                 continue
-            old = history.deleted[0] if history.deleted else None
+            old = history.deleted[0] if history.deleted else obj.__dict__.get(OLD_VALUES, {}).get(key)
             new = history.added[0] if history.added else None
             if old == new:
                 continue
@@ -82,6 +106,7 @@ def _write_audit_entries(session, flush_context):
         if not isinstance(obj, Audited):
             continue
         changes = _changes(obj, action)
+        obj.__dict__.pop(OLD_VALUES, None)
         if action == "update" and not changes:
             continue
         rows.append(

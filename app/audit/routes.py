@@ -4,14 +4,12 @@ from flask import request
 from sqlalchemy import select
 
 from app.audit import bp
+from app.audit.labels import RECORD_TYPE_LABELS
 from app.audit.models import ACTION_LABELS, AuditEntry
 from app.htmx import render
 from app.pagination import apply_search, paginate, search_term
 from app.permissions import admin_required
 from app.timeutil import local_to_utc
-
-# Record types people filter by, with the names they know them by.
-RECORD_TYPE_LABELS = {"regions": "行政区划", "users": "用户"}
 
 
 def _local_date(name: str):

@@ -83,3 +83,21 @@ def test_history_reads_in_chinese(app, admin_client, world):
     history = html.split("修改记录")[1]
     assert "角色：乡镇文体干事" in history and "密码：******" in history
     assert "session_token" not in history and "role" not in history
+
+
+def test_the_audit_page_reads_in_names_and_china_time(app, admin_client, world):
+    """Not "inspections #23", "所属区划：4" or a UTC ISO stamp: names, Chinese table names, China time."""
+    import re
+
+    from tests.factories import make_inspection, make_org
+
+    with app.app_context():
+        org = make_org(world.town_a1, name="凤城镇体育总会")
+        make_inspection(org, finalize=True)
+        db.session.commit()
+        org.region_id = world.town_a2.id  # as if moved; the entry names both townships
+        db.session.commit()
+    html = admin_client.get("/audit").get_data(as_text=True)
+    assert "所属区划：凤城镇 → 北留镇" in html
+    assert "检查：" in html and "inspections #" not in html
+    assert not re.search(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}", html)  # no raw ISO timestamps
