@@ -97,7 +97,7 @@ def _page(inspection: Inspection, status: int = 200, **overrides):
         "stale": None,
         "accept": ACCEPT_ATTR,
         "today": local_today(),
-        "finalize_form": FinalizeForm(formdata=None),
+        "finalize_form": FinalizeForm(formdata=None, signed_by=current_user.display_name),
         "recheck_form": RecheckForm(formdata=None),
         "return_form": ReturnInspectionForm(formdata=None),
         "history": history_for(inspection, limit=30),

@@ -114,6 +114,9 @@ def start_inspection(
         raise RuleError(f"您的角色不能发起{kind.label}。", "kind")
     if organization.status != OrgStatus.ACTIVE:
         raise RuleError("该组织已注销，不能再检查。", "kind")
+    if kind == InspectionKind.SELF_CHECK and (open_check := open_self_check(organization, inspected_on.year)):
+        raise RuleError(f"该组织 {inspected_on.year} 年已有一份未定稿的自查（{open_check.inspected_on}），"
+                        "请在原自查上继续填写。", "kind")
     if version is None:
         standard = standard_for(organization)
         if standard is None or standard.current_version is None:
@@ -140,16 +143,35 @@ def start_inspection(
     return inspection
 
 
+def open_self_check(organization: Organization, year: int) -> Inspection | None:
+    """The organisation's self-check of ``year`` not yet finalized, if any: there is one at a time."""
+    return db.session.execute(
+        select(Inspection).where(
+            Inspection.organization_id == organization.id, Inspection.kind == InspectionKind.SELF_CHECK,
+            Inspection.status != InspectionStatus.FINALIZED,
+            Inspection.inspected_on.between(date(year, 1, 1), date(year, 12, 31)),
+        ).limit(1)
+    ).scalar_one_or_none()
+
+
 def start_recheck(original: Inspection, *, user: User, inspected_on: date, inspectors: str = "") -> Inspection:
-    """复查: a new inspection of the same organisation against the same standard version."""
+    """复查: a new inspection of the same organisation against the same standard version. The
+    items that passed carry their result and note over; only the failed ones are asked again."""
     if not user.is_county:
         raise RuleError("只有县级督导员可以发起复查。", "inspected_on")
     if not original.is_finalized:
         raise RuleError("只能对已定稿的检查发起复查。", "inspected_on")
-    return start_inspection(
+    recheck = start_inspection(
         original.organization, InspectionKind.RECHECK, user=user, inspected_on=inspected_on,
         inspectors=inspectors, version=original.version, recheck_of=original,
     )
+    previous = {r.item_id: r for r in original.results}
+    for row in recheck.results:
+        before = previous.get(row.item_id)
+        if before is not None and before.result != ItemResult.FAIL:
+            row.result, row.note = before.result, before.note
+    db.session.flush()
+    return recheck
 
 
 def _require_editable(inspection: Inspection, user: User) -> None:
@@ -215,6 +237,8 @@ def submit(inspection: Inspection, user: User, entry: ResultsEntry | None = None
         raise RuleError("只有草稿可以提交。")
     if problem := unanswered_problem(inspection):
         raise RuleError(problem)
+    if inspection.kind != InspectionKind.SELF_CHECK:
+        raise RuleError(f"{inspection.kind.label}由县级直接定稿签字，不需要提交。")
     inspection.status = InspectionStatus.SUBMITTED
     inspection.return_reason = ""  # answered by this submission; the history keeps it
     db.session.flush()

@@ -24,7 +24,9 @@ def todo_for(user: User, today: date):
         rows = db.session.execute(stmt.limit(TODO_LIMIT)).scalars().all()
         return TodoGroup(title, [
             TodoItem(f"{r.organization.name}：{r.item.title}", url_for("rectifications.detail", rectification_id=r.id),
-                     overdue=r.is_overdue(today), note=f"期限 {r.due_on}")
+                     overdue=r.is_overdue(today),
+                     note=f"已退回：{r.review_note}（期限 {r.due_on}）" if r.times_returned and r.status ==
+                     RectificationStatus.OPEN else f"期限 {r.due_on}")
             for r in rows
         ], more_url=more)
 

@@ -13,6 +13,16 @@ from tests.factories import make_inspection, make_org
 
 @pytest.fixture
 def draft(app, world):
+    """A self-check draft: the kind that is handed in (提交) before the county signs it."""
+    with app.app_context():
+        inspection = make_inspection(make_org(world.town_a1), InspectionKind.SELF_CHECK)
+        db.session.commit()
+        return inspection.id, [r.id for r in inspection.results]
+
+
+@pytest.fixture
+def acceptance(app, world):
+    """A 验收 draft: the county fills it in and signs it (定稿签字) directly."""
     with app.app_context():
         inspection = make_inspection(make_org(world.town_a1))
         db.session.commit()
@@ -82,17 +92,20 @@ def test_saving_no_longer_submits_whatever_the_button_says(app, client_as, draft
         assert db.session.get(Inspection, inspection_id).status == InspectionStatus.DRAFT
 
 
-def test_the_page_posts_each_action_to_its_own_address(app, client_as, draft):
+def test_the_page_posts_each_action_to_its_own_address(app, client_as, draft, acceptance):
     inspection_id, _ = draft
-    html = client_as("supervisor").get(f"/inspections/{inspection_id}").get_data(as_text=True)
+    html = client_as("clerk").get(f"/inspections/{inspection_id}").get_data(as_text=True)
     assert f'action="/inspections/{inspection_id}"' in html
     assert f'formaction="/inspections/{inspection_id}/submit"' in html
-    assert f'formaction="/inspections/{inspection_id}/finalize"' in html
     assert 'name="action"' not in html
+    county_check, _ = acceptance
+    html = client_as("supervisor").get(f"/inspections/{county_check}").get_data(as_text=True)
+    assert f'formaction="/inspections/{county_check}/finalize"' in html
+    assert f'formaction="/inspections/{county_check}/submit"' not in html  # signed, not handed in to nobody
 
 
-def test_a_refused_finalize_writes_nothing(app, client_as, draft):
-    inspection_id, result_ids = draft
+def test_a_refused_finalize_writes_nothing(app, client_as, acceptance):
+    inspection_id, result_ids = acceptance
     data = {**_answers(result_ids, first=""), "with_results": "1", "signed_by": "李建国",
             "signed_on": "2026-05-12", "confirm": "y"}
     supervisor = client_as("supervisor")
@@ -121,6 +134,7 @@ def test_closing_and_sending_back_a_rectification_are_two_addresses(app, client_
         from app.standards.models import Rectification
 
         assert db.session.get(Rectification, rect_id).status == RectificationStatus.OPEN
+    assert "已退回：缺少批复" in client_as("clerk").get("/").get_data(as_text=True)  # marked on 我的待办
 
 
 @pytest.mark.parametrize("query", ["kind=nonsense&status=draft", "verdict=%27%3B--&kind=", "status=submitted&kind=self_check"])
@@ -177,3 +191,30 @@ def test_a_return_needs_a_reason_which_the_township_reads(app, client_as, world)
     assert "已退回修改：" not in page  # answered by the new submission
     history = page.split("修改记录", 1)[1]
     assert "有活动一项缺少照片" in history  # the history keeps why it was returned
+
+
+def test_one_open_self_check_per_organisation_and_year(app, client_as, draft):
+    inspection_id, _ = draft
+    with app.app_context():
+        org_id = db.session.get(Inspection, inspection_id).organization_id
+    response = client_as("clerk").post(f"/organizations/{org_id}/inspections/new",
+                                       data={"kind": "self_check", "inspected_on": "2026-08-01"})
+    assert response.status_code == 422 and "已有一份未定稿的自查" in response.get_data(as_text=True)
+
+
+def test_a_recheck_carries_over_what_passed_and_asks_again_what_failed(app, world):
+    from app.standards import inspections
+    from tests.factories import user
+
+    with app.app_context():
+        original = make_inspection(make_org(world.town_a1), results={"有经费": ItemResult.FAIL}, finalize=True)
+        recheck = inspections.start_recheck(original, user=user("supervisor"), inspected_on=original.signed_on)
+        by_title = {r.item.title: r for r in recheck.results}
+        assert by_title["有经费"].result is None and by_title["有经费"].note == ""
+        assert by_title["有场地"].result == ItemResult.PASS and by_title["有场地"].note == "有场地检查说明"
+
+
+def test_the_signer_defaults_to_the_logged_in_user(client_as, acceptance):
+    inspection_id, _ = acceptance
+    html = client_as("supervisor").get(f"/inspections/{inspection_id}").get_data(as_text=True)
+    assert re.search(r'<input[^>]*name="signed_by"[^>]*value="测试supervisor"', html)
