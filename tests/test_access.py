@@ -14,7 +14,7 @@ from tests.factories import make_inspection, make_org
 ADMIN_ONLY = ["/users", "/users/new", "/audit"]
 
 # Open to everyone by design.
-PUBLIC_ENDPOINTS = {"static", "auth.login", "main.healthz"}
+PUBLIC_ENDPOINTS = {"static", "auth.login", "main.healthz", "verification.verify", "verification.lookup"}
 # POSTs that change no domain record: a read-only viewer may make them.
 READ_ONLY_POSTS = {"auth.logout", "auth.change_password", "sheets.batch"}
 # A path argument named like this takes an id from that table; other ``<name>_id`` take it from

@@ -23,6 +23,7 @@ from app.jobs.registry import JobResult, job_handler
 from app.printing.batch import ProgressCallback, render_batch
 from app.printing.downloads import file_name
 from app.printing.engine import STYLESHEET, render_pdf
+from app.standards.rules import results_checksum
 
 RESULT_OWNER = "inspection_results"
 
@@ -73,6 +74,7 @@ def _sheet_context(inspection, site: str | None = None) -> dict:
         "rectifications": inspection.rectifications,
         "draft": not inspection.is_finalized,
         "verify_url": verify_url(inspection.verification_code, site),
+        "checksum": results_checksum(inspection),
     }
 
 

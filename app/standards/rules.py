@@ -80,6 +80,17 @@ def unanswered_problem(inspection: Inspection) -> str | None:
     return None
 
 
+def results_checksum(inspection: Inspection) -> str:
+    """结果校验码: eight characters printed on the sheet and shown by the public verification
+    page, so paper whose results were altered by hand does not match the record."""
+    import hashlib
+
+    text = ";".join(f"{r.item.code}={r.result.value if r.result else '-'}"
+                    for r in sorted(inspection.results, key=lambda r: r.position))
+    digest = hashlib.sha256(f"{inspection.verification_code}|{text}".encode()).hexdigest().upper()
+    return f"{digest[:4]}-{digest[4:8]}"
+
+
 def spot_check_sample(candidates: list, size: int, seed: int | None = None) -> list:
     """抽取部分社会组织: a uniform random sample, reproducible when a seed is given."""
     if size <= 0:

@@ -2,7 +2,7 @@
 import re
 
 from flask import Blueprint, redirect, render_template, request, url_for
-from flask_login import current_user, login_required
+from flask_login import current_user
 from sqlalchemy import select
 from wtforms import StringField
 from wtforms.validators import DataRequired
@@ -10,7 +10,8 @@ from wtforms.validators import DataRequired
 from app.extensions import db
 from app.forms import Form
 from app.standards.models import Inspection
-from app.standards.rules import CODE_ALPHABET
+from app.scoping import in_scope, unscoped
+from app.standards.rules import CODE_ALPHABET, results_checksum
 from app.throttle import allow
 
 bp = Blueprint("verification", __name__)
@@ -33,38 +34,60 @@ def normalize_code(text: str) -> str:
 
 
 def _lookup(code: str) -> Inspection | None:
-    """The inspection with this code in the user's scope. One outside it is not found either:
-    the answer must not tell a stranger that the code exists elsewhere."""
+    """The inspection with this code, wherever it is: the authenticity page is public. Only what
+    the paper itself says is shown from it (verification.html), nothing personal."""
     return db.session.execute(
-        select(Inspection).where(Inspection.verification_code == code)
+        select(Inspection).where(Inspection.verification_code == code), execution_options={"unscoped": True}
     ).scalar_one_or_none()
 
 
+def _throttle_key() -> str:
+    who = current_user.id if current_user.is_authenticated else request.remote_addr or "-"
+    return f"verify:{who}"
+
+
 def _verify(code_text: str, form: VerifyForm, not_found_status: int):
-    if not allow(f"verify:{current_user.id}", *LOOKUPS_PER_MINUTE):
+    if not allow(_throttle_key(), *LOOKUPS_PER_MINUTE):
         form.code.errors = ["查询过于频繁，请一分钟后再试。"]
         return render_template("standards/verify.html", form=form), 429
     code = normalize_code(code_text)
     if not CODE_RE.match(code):
         form.code.errors = ["核验码格式不对：应为 8 位字母和数字（不含 0、1、I、L、O），请核对后重新输入。"]
         return render_template("standards/verify.html", form=form), not_found_status
-    inspection = _lookup(code)
-    if inspection is None:
-        form.code.errors = [f"没有找到核验码为 {code} 的检查记录（或不在您的管辖范围内），请核对后重新输入。"]
-        return render_template("standards/verify.html", form=form), not_found_status
-    return redirect(url_for("inspections.detail", inspection_id=inspection.id))
+    with unscoped():  # the public facts of a record that may lie outside the reader's region
+        inspection = _lookup(code)
+        if inspection is None:
+            form.code.errors = [f"没有找到核验码为 {code} 的检查记录，请核对后重新输入。"]
+            return render_template("standards/verify.html", form=form), not_found_status
+        facts = public_facts(inspection)
+        region_path = inspection.region.path
+    if current_user.is_authenticated and in_scope(region_path):
+        return redirect(url_for("inspections.detail", inspection_id=inspection.id))
+    return render_template("standards/verification.html", facts=facts)
+
+
+def public_facts(inspection: Inspection) -> dict:
+    """What the paper says and anyone may confirm: no phone, no notes, no findings."""
+    return {
+        "code": inspection.verification_code, "organization": inspection.organization.name,
+        "region": inspection.region.full_name, "title": inspection.sheet_title,
+        "standard": f"{inspection.version.standard.title} 第 {inspection.version.number} 版",
+        "kind": inspection.kind.label, "inspected_on": inspection.inspected_on,
+        "finalized": inspection.is_finalized, "verdict": inspection.verdict.label if inspection.verdict else "",
+        "signed_by": inspection.signed_by, "signed_on": inspection.signed_on,
+        "items": len(inspection.results), "checksum": results_checksum(inspection),
+    }
 
 
 @bp.route("/v/<code>")
-@login_required
 def verify(code: str):
-    """The address in the QR code: leads to the inspection it was printed from."""
+    """The address in the QR code: anyone may confirm the paper is genuine; a user in whose
+    region the record lies goes straight to it."""
     form = VerifyForm(formdata=None, data={"code": code})
     return _verify(code, form, 404)
 
 
 @bp.route("/verify")
-@login_required
 def lookup():
     """Type in the code printed on a sheet."""
     if "code" not in request.args:

@@ -134,9 +134,10 @@ def test_own_region_and_above_may_print(client_as, finalized, username):
 
 @pytest.mark.parametrize("path", [
     "/inspections/1/sheet.pdf", "/inspections/1/evidence.pdf", "/standards/versions/1/blank.pdf",
-    "/inspections/print", "/v/ABCDEFGH", "/verify", "/jobs/1", "/jobs/1/download",
+    "/inspections/print", "/jobs/1", "/jobs/1/download",
 ])
 def test_login_required(client, path):
+    # The verification pages (/v/<code>, /verify) are public on purpose: tests/pdf/test_verify.py.
     response = client.get(path)
     assert response.status_code == 302
     assert "/login" in response.headers["Location"]
