@@ -7,9 +7,11 @@ from app.attachments.services import ACCEPT_ATTR, attachments_for
 from app.extensions import db
 from app.htmx import render
 from app.pagination import paginate
+from app.printing.downloads import ascii_name, file_name, send_download
 from app.permissions import county_required
 from app.rules import RuleError
 from app.scoping import scoped_get_or_404
+from app.standards import exports
 from app.standards import rectifications as services
 from app.standards.forms import RectificationFilters, RectificationReviewForm, RectificationSubmitForm
 from app.standards.models import Rectification
@@ -29,6 +31,18 @@ def index():
     page = paginate(services.rectification_query(filters, today))
     return render("standards/rectifications.html", "standards/_rectification_rows.html", page=page,
                   filters=filters, q=filters.q.data, today=today)
+
+
+@bp.route("/rectifications.xlsx")
+@login_required
+def export():
+    """整改台账 as the filters select it, every row, as a workbook."""
+    today = local_today()
+    rows = db.session.execute(services.rectification_query(RectificationFilters(), today)
+                              .limit(exports.EXPORT_LIMIT)).scalars()
+    return send_download(exports.rectifications_workbook(rows, today),
+                         file_name("整改台账", f"{today:%Y%m%d}", suffix=".xlsx"),
+                         fallback=ascii_name("rectifications", current_user.region.code, today, suffix=".xlsx"))
 
 
 def _page(rectification: Rectification, status: int = 200, **overrides):

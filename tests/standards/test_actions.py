@@ -218,3 +218,26 @@ def test_the_signer_defaults_to_the_logged_in_user(client_as, acceptance):
     inspection_id, _ = acceptance
     html = client_as("supervisor").get(f"/inspections/{inspection_id}").get_data(as_text=True)
     assert re.search(r'<input[^>]*name="signed_by"[^>]*value="测试supervisor"', html)
+
+
+def test_the_lists_export_what_their_filters_select(app, client_as, world):
+    import io
+
+    from openpyxl import load_workbook
+
+    with app.app_context():
+        make_inspection(make_org(world.town_a1, name="甲镇体育总会"), results={"有经费": ItemResult.FAIL}, finalize=True)
+        make_inspection(make_org(world.town_a2, name="乙镇体育总会"))
+        db.session.commit()
+    supervisor = client_as("supervisor")
+    page = supervisor.get("/inspections?status=finalized").get_data(as_text=True)
+    assert 'href="/inspections.xlsx?status=finalized"' in page
+    sheet = load_workbook(io.BytesIO(supervisor.get("/inspections.xlsx?status=finalized").data)).active
+    names = [row[2] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    assert names == ["甲镇体育总会"]
+    ledger = load_workbook(io.BytesIO(supervisor.get("/rectifications.xlsx?status=open").data)).active
+    rows = list(ledger.iter_rows(min_row=2, values_only=True))
+    assert [(r[1], r[2], r[6]) for r in rows] == [("甲镇体育总会", "有经费", "整改中")]
+    assert client_as("clerk_b").get("/rectifications.xlsx").status_code == 200  # scoped: its own, none here
+    other = load_workbook(io.BytesIO(client_as("clerk_b").get("/rectifications.xlsx").data)).active
+    assert list(other.iter_rows(min_row=2, values_only=True)) == []
