@@ -118,7 +118,9 @@ def libpq_url(url: URL) -> tuple[str, dict]:
     env = dict(os.environ)
     if url.password:
         env["PGPASSWORD"] = str(url.password)
-    return url.set(drivername="postgresql", password=None).render_as_string(hide_password=False), env
+    libpq = URL.create("postgresql", username=url.username, host=url.host, port=url.port, database=url.database,
+                       query=url.query)
+    return libpq.render_as_string(hide_password=False), env
 
 
 def _tool(name: str) -> str:
