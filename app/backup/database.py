@@ -13,7 +13,8 @@ import sqlite3
 import subprocess
 from pathlib import Path
 
-from sqlalchemy import MetaData, inspect, select, text
+from alembic.migration import MigrationContext
+from sqlalchemy import MetaData, literal, select
 from sqlalchemy.engine import URL, Engine
 
 from app.backup.archive import BackupError
@@ -33,9 +34,7 @@ def kind(engine: Engine) -> str:
 
 def revision(connection) -> str | None:
     """The Alembic revision the database is at; None when it was never migrated."""
-    if not inspect(connection).has_table("alembic_version"):
-        return None
-    versions = connection.execute(text("SELECT version_num FROM alembic_version")).scalars().all()
+    versions = MigrationContext.configure(connection).get_current_heads()
     if len(versions) > 1:
         raise BackupError(f"数据库同时处于多个迁移版本（{'、'.join(versions)}），无法判断结构版本。")
     return versions[0] if versions else None
@@ -49,7 +48,7 @@ def holds_data(engine: Engine) -> bool:
         for table in tables.sorted_tables:
             if table.name == "alembic_version" or table.name in MIGRATION_REFERENCE_TABLES:
                 continue
-            if connection.execute(select(text("1")).select_from(table).limit(1)).first():
+            if connection.execute(select(literal(1)).select_from(table).limit(1)).first():
                 return True
     return False
 
@@ -136,7 +135,7 @@ def _tool_major(path: str) -> int | None:
 
 
 def _server_major(connection) -> int:
-    return int(connection.execute(text("SHOW server_version_num")).scalar_one()) // 10000
+    return connection.dialect.server_version_info[0]
 
 
 def _run(command: list[str], env: dict, what: str) -> None:
