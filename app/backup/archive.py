@@ -14,13 +14,15 @@ import time
 import zlib
 from pathlib import Path, PurePosixPath
 
+from app.rules import RuleError
+
 FORMAT = "county-sports-desk-backup"
 FORMAT_VERSION = 1
 MANIFEST = "manifest.json"
 CHUNK = 1024 * 1024
 
 
-class BackupError(Exception):
+class BackupError(RuleError):
     """A backup or restore that cannot go on; the message is for the administrator."""
 
 

@@ -150,7 +150,8 @@ def _pg_dump(engine: Engine, dest: Path) -> str | None:
         server, before = _server_major(connection), revision(connection)
     tool = _tool_major(pg_dump)
     if tool is not None and tool < server:
-        raise BackupError(f"pg_dump 是 {tool} 版，数据库服务器是 {server} 版；pg_dump 不能比服务器旧，请安装 {server} 版的 postgresql-client。")
+        raise BackupError(f"pg_dump 是 {tool} 版，数据库服务器是 {server} 版；pg_dump 不能比服务器旧，"
+                          f"请安装 {server} 版的 postgresql-client。")
     url, env = libpq_url(engine.url)
     _run([pg_dump, "--format=custom", "--file", str(dest), "--dbname", url], env, "pg_dump ")
     with engine.connect() as connection:

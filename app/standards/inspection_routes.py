@@ -15,9 +15,9 @@ from app.forms import EditForm
 from app.htmx import render
 from app.organizations.models import Organization
 from app.pagination import paginate
-from app.printing.downloads import ascii_name, file_name, send_download
 from app.parsing import parse_year
 from app.permissions import county_required
+from app.printing.downloads import ascii_name, file_name, send_download
 from app.rules import RuleError
 from app.scoping import scoped_get_or_404
 from app.standards import exports

@@ -7,8 +7,8 @@ from app.attachments.services import ACCEPT_ATTR, attachments_for
 from app.extensions import db
 from app.htmx import render
 from app.pagination import paginate
-from app.printing.downloads import ascii_name, file_name, send_download
 from app.permissions import county_required
+from app.printing.downloads import ascii_name, file_name, send_download
 from app.rules import RuleError
 from app.scoping import scoped_get_or_404
 from app.standards import exports

@@ -9,8 +9,8 @@ from wtforms.validators import DataRequired
 
 from app.extensions import db
 from app.forms import Form
-from app.standards.models import Inspection
 from app.scoping import in_scope, unscoped
+from app.standards.models import Inspection
 from app.standards.rules import CODE_ALPHABET, results_checksum
 from app.throttle import allow
 
