@@ -41,7 +41,7 @@ RECORD_TYPE_LABELS = {
 # Columns holding another record's id, shown by that record's name: the table it points to.
 REFERENCES = {"region_id": "regions", "parent_id": "regions", "organization_id": "organizations",
               "created_by_id": "users", "uploaded_by_id": "users", "inspection_id": "inspections",
-              "recheck_of_id": "inspections", "item_id": "standard_items"}
+              "recheck_of_id": "inspections", "item_id": "standard_items", "version_id": "standard_versions"}
 
 # Bookkeeping that says nothing to a reader of a new record's entry.
 HIDDEN = {"id", "created_at", "updated_at", "row_version", "path", "session_token", "sha256", "position"}
@@ -101,8 +101,8 @@ def readable_changes(entry) -> list[tuple[str, str, str]]:
     enums = _enum_classes(entry.record_type)
     rows = []
     for field, (old, new) in entry.changes.items():
-        if field in HIDDEN:
-            continue
+        if field in HIDDEN or (entry.action == "insert" and new in (None, "")):
+            continue  # a new record's empty fields say nothing
         enum_class = enums.get(field)
         rows.append((FIELD_LABELS.get(field, field), _display(old, enum_class, field),
                      _display(new, enum_class, field)))

@@ -75,7 +75,7 @@ def public_facts(inspection: Inspection) -> dict:
         "kind": inspection.kind.label, "inspected_on": inspection.inspected_on,
         "finalized": inspection.is_finalized, "verdict": inspection.verdict.label if inspection.verdict else "",
         "signed_by": inspection.signed_by, "signed_on": inspection.signed_on,
-        "items": len(inspection.results), "checksum": results_checksum(inspection),
+        "item_count": len(inspection.results), "checksum": results_checksum(inspection),
     }
 
 

@@ -90,7 +90,7 @@ def test_anyone_may_scan_a_signed_sheet_and_see_what_the_paper_must_say(app, cli
     response = client.get(f"/v/{code}")  # not logged in
     page = response.get_data(as_text=True)
     assert response.status_code == 200
-    for shown in ("凤城镇体育总会", "验收", "2026-05-10", "达标", "李建国", checksum):
+    for shown in ("凤城镇体育总会", "验收", "2026-05-10", "达标", "李建国", checksum, "共 4 项"):
         assert shown in page
     for private in ("13800138000", "镇财政拨款五万元"):
         assert private not in page  # nothing personal, no notes
