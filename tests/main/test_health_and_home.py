@@ -90,3 +90,9 @@ def test_permissions_policy_everywhere_and_hsts_over_https(client, world):
     assert "Strict-Transport-Security" not in plain.headers
     secure = client.get("/login", base_url="https://tiyu.example.cn")
     assert secure.headers["Strict-Transport-Security"].startswith("max-age=31536000")
+
+
+def test_the_header_shows_the_role_and_a_way_to_change_the_password(clerk_client):
+    html = clerk_client.get("/").get_data(as_text=True)
+    header = html.split('class="account"', 1)[1].split("</div>", 1)[0]
+    assert "乡镇文体干事" in header and '>修改密码</a>' in header
