@@ -107,6 +107,7 @@ def _page(inspection: Inspection, status: int = 200, **overrides):
         "evidence": attachments_for(RESULT_OWNER, [r.id for r in inspection.results]),
         "upload_errors": {},
         "stale": None,
+        "unanswered": False,
         "accept": ACCEPT_ATTR,
         "today": local_today(),
         "finalize_form": FinalizeForm(formdata=None, signed_by=current_user.display_name),
@@ -138,10 +139,11 @@ def _refused(inspection_id: int, error: RuleError, fallback: str, **forms):
     if upload_errors:
         error = RuleError("有文件未能上传，本次未提交；请重新选择被拒绝的文件后再试。", "summary")
     candidates = list(forms.values())
+    unanswered = services.UNANSWERED in error.problems
     for field, message in error.problems.items():
         name = field or fallback
         RuleError(message, name).show_on(next((f for f in candidates if name in f), candidates[0]))
-    return _page(inspection, 422, upload_errors=upload_errors, **forms)
+    return _page(inspection, 422, upload_errors=upload_errors, unanswered=unanswered, **forms)
 
 
 @bp.route("/inspections/<int:inspection_id>")

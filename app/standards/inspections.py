@@ -55,6 +55,10 @@ class ResultsEntry:
     opened_version: int | None = None  # the inspection's row version when the page was opened
 
 
+# The field a missing result is reported under: the page marks the rows still to answer.
+UNANSWERED = "results"
+
+
 class RefusedEvidence(RuleError):
     """Files refused at their items; ``by_result`` holds the sentences by result id."""
 
@@ -236,7 +240,7 @@ def submit(inspection: Inspection, user: User, entry: ResultsEntry | None = None
     if inspection.status != InspectionStatus.DRAFT:
         raise RuleError("只有草稿可以提交。")
     if problem := unanswered_problem(inspection):
-        raise RuleError(problem)
+        raise RuleError(problem, UNANSWERED)
     if inspection.kind != InspectionKind.SELF_CHECK:
         raise RuleError(f"{inspection.kind.label}由县级直接定稿签字，不需要提交。")
     inspection.status = InspectionStatus.SUBMITTED
@@ -277,7 +281,7 @@ def finalize(
         raise RuleError("乡镇提交自查后，县里才能审核定稿。", "signed_by")
     _save_all(inspection, user, entry)
     if problem := unanswered_problem(inspection):
-        raise RuleError(problem, "signed_by")
+        raise RuleError(problem, UNANSWERED)
     if not signed_by.strip():
         raise RuleError("请填写签字人姓名。", "signed_by")
     inspection.verdict = inspection_verdict(inspection)

@@ -241,3 +241,12 @@ def test_the_lists_export_what_their_filters_select(app, client_as, world):
     assert client_as("clerk_b").get("/rectifications.xlsx").status_code == 200  # scoped: its own, none here
     other = load_workbook(io.BytesIO(client_as("clerk_b").get("/rectifications.xlsx").data)).active
     assert list(other.iter_rows(min_row=2, values_only=True)) == []
+
+
+def test_a_submit_refused_for_missing_results_marks_the_rows_to_answer(client_as, draft):
+    inspection_id, result_ids = draft
+    response = client_as("clerk").post(f"/inspections/{inspection_id}/submit", data=_answers(result_ids, first=""))
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert f'<tr id="item-{result_ids[0]}" class="unanswered">' in html
+    assert f'<tr id="item-{result_ids[1]}">' in html
