@@ -108,13 +108,14 @@ def evidence_html(inspection) -> str:
     from app.attachments.services import attachments_for, stored_path
 
     by_result = attachments_for(RESULT_OWNER, [r.id for r in inspection.results])
-    sections = []
+    sections, number = [], 0
     for result in inspection.results:
         photos, others = [], []
         for attachment in by_result.get(result.id, []):
             path = stored_path(attachment.sha256)
             if attachment.is_image and path.is_file():
-                photos.append((attachment, path.as_uri()))  # stored photos are JPEG: embedded as they are
+                number += 1  # 图 1, 图 2 … through the whole appendix, as the sheet's text cites them
+                photos.append({"src": path.as_uri(), "number": number, "caption": photo_caption(result)})
             else:
                 others.append(attachment)
         if photos or others:
@@ -123,6 +124,13 @@ def evidence_html(inspection) -> str:
         "standards/pdf/evidence.html", inspection=inspection, title="佐证材料", sheet_title=inspection.sheet_title,
         region_name=region_name(inspection.region), sections=sections, draft=not inspection.is_finalized,
     )
+
+
+def photo_caption(result, limit: int = 60) -> str:
+    """A photo says what it proves: its item and what the inspector noted, not its file name."""
+    note = " ".join(result.note.split())
+    caption = f"{result.item.code}. {result.item.title}"
+    return f"{caption}：{note[:limit]}{'…' if len(note) > limit else ''}" if note else caption
 
 
 def evidence_pdf(inspection) -> bytes:
