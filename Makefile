@@ -4,6 +4,7 @@
 #   make test   run the whole test suite (SQLite, and PostgreSQL when TEST_DATABASE_URL is set)
 #   make test-fast  the suite without the browser tests, on SQLite only (a quick check while working)
 #   make bench  measure the main pages against a bare Flask page on a large synthetic data set
+#   make load   50 clerks and supervisors saving, uploading and reading at once; errors and lost writes counted
 #   make lock   recompile the lock files requirements.txt and requirements-dev.txt from the .in files
 
 PYTHON ?= python3
@@ -18,7 +19,7 @@ HOST   ?= 127.0.0.1
 RUN_PACKAGES  := fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0
 TEST_PACKAGES := $(RUN_PACKAGES) chromium poppler-utils
 
-.PHONY: run worker test test-fast bench lock system-packages-run system-packages-test
+.PHONY: run worker test test-fast bench load lock system-packages-run system-packages-test
 
 $(VENV)/bin/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -81,6 +82,9 @@ test-fast: $(VENV)/.test-deps system-packages-test
 
 bench: $(VENV)/.test-deps system-packages-test
 	$(PY) -m bench
+
+load: $(VENV)/.test-deps system-packages-test
+	$(PY) -m bench.load --seconds $(or $(SECONDS),120)
 
 # Pin every package again after editing a .in file. The dev lock is constrained by the runtime
 # lock, so both install the same runtime versions. `make lock LOCK_ARGS=--upgrade` moves

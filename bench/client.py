@@ -5,6 +5,7 @@ import http.cookiejar
 import time
 import urllib.parse
 import urllib.request
+import uuid
 from dataclasses import dataclass
 from email.message import Message
 from html.parser import HTMLParser
@@ -55,6 +56,20 @@ class Client:
     def post(self, path: str, fields: dict[str, str]) -> Response:
         data = urllib.parse.urlencode(fields).encode()
         return self._send(urllib.request.Request(self._url(path), data=data, method="POST"))
+
+    def post_multipart(self, path: str, fields: dict[str, str], files: dict[str, tuple[str, bytes]]) -> Response:
+        """A form with files, encoded as a browser does (multipart/form-data)."""
+        boundary = f"----bench{uuid.uuid4().hex}"
+        parts = []
+        for name, value in fields.items():
+            parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode())
+        for name, (filename, content) in files.items():
+            parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; filename="{filename}"\r\n'
+                         f"Content-Type: application/octet-stream\r\n\r\n".encode() + content + b"\r\n")
+        body = b"".join(parts) + f"--{boundary}--\r\n".encode()
+        request = urllib.request.Request(self._url(path), data=body, method="POST")
+        request.add_header("Content-Type", f"multipart/form-data; boundary={boundary}")
+        return self._send(request)
 
     def _url(self, path: str) -> str:
         # Paths are written readably ("/regions?q=镇"); the request line must be ASCII.

@@ -1,8 +1,6 @@
 """The demo registry is fit for its own forms (issue: no demo organisation can be saved): each
 record, opened in its edit form and saved unchanged, is accepted; and the registry's export
 imports back into an empty registry, every row, every value."""
-from html.parser import HTMLParser
-
 import pytest
 from sqlalchemy import select
 
@@ -11,46 +9,8 @@ from app.extensions import db
 from app.organizations.models import Organization
 from app.organizations.services import ORG_FIELDS
 from app.scoping import unscoped
+from bench.forms import form_values
 from tests.organizations.test_import import IMPORT, token_of, upload
-
-
-class FormValues(HTMLParser):
-    """The values a browser would post for the first form with ``action`` on a page."""
-
-    def __init__(self, action: str):
-        super().__init__()
-        self.action, self.inside, self.values, self.select, self.textarea = action, False, {}, None, None
-
-    def handle_starttag(self, tag, attrs):
-        a = dict(attrs)
-        if tag == "form":
-            self.inside = a.get("action") == self.action
-        if not self.inside:
-            return
-        if tag == "input" and a.get("name") and a.get("type") not in ("file", "submit"):
-            if a.get("type") in ("checkbox", "radio") and "checked" not in a:
-                return
-            self.values[a["name"]] = a.get("value", "")
-        elif tag == "select":
-            self.select = a.get("name")
-            self.values.setdefault(self.select, "")
-        elif tag == "option" and self.select and "selected" in a:
-            self.values[self.select] = a.get("value", "")
-        elif tag == "textarea":
-            self.textarea = a.get("name")
-            self.values[self.textarea] = ""
-
-    def handle_endtag(self, tag):
-        if tag == "form":
-            self.inside = False
-        elif tag == "select":
-            self.select = None
-        elif tag == "textarea":
-            self.textarea = None
-
-    def handle_data(self, data):
-        if self.textarea:
-            self.values[self.textarea] += data.lstrip("\n")
 
 
 @pytest.fixture
@@ -75,9 +35,8 @@ def test_every_demo_organisation_saves_unchanged_through_its_form(app, demo_admi
     assert len(before) > 10
     for org in before:
         action = f"/organizations/{org['id']}/edit"
-        parser = FormValues(action)
-        parser.feed(demo_admin.get(action).get_data(as_text=True))
-        response = demo_admin.post(action, data=parser.values)
+        values = form_values(demo_admin.get(action).get_data(as_text=True), action)
+        response = demo_admin.post(action, data=values)
         assert response.status_code == 303, (org["name"], response.get_data(as_text=True)[-3000:])
     assert _organisations(app) == before
 
