@@ -10,6 +10,7 @@ SQLite, and PostgreSQL when ``BENCH_DATABASE_URL`` is set (its tables are droppe
 import argparse
 import io
 import json
+import math
 import os
 import random
 import sys
@@ -43,7 +44,7 @@ def percentile(samples: list[float], fraction: float) -> float:
     if not samples:
         return 0.0
     ordered = sorted(samples)
-    return ordered[min(len(ordered) - 1, max(0, round(fraction * len(ordered) + 0.5) - 1))]
+    return ordered[min(len(ordered) - 1, max(0, math.ceil(fraction * len(ordered)) - 1))]
 
 
 def photo(colour: tuple[int, int, int]) -> bytes:
