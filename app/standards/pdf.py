@@ -95,6 +95,8 @@ def blank_sheet_html(version) -> str:
     return render_template(
         "standards/pdf/blank_sheet.html", version=version, standard=standard, title=title,
         kinds=[k.label for k in InspectionKind], results=[r.label for r in ItemResult],
+        # A required item either meets the standard or not: its footnote forbids 不适用.
+        required_results=[ItemResult.PASS.label, ItemResult.FAIL.label],
         verdicts=[v.label for v in Verdict],
     )
 

@@ -86,7 +86,8 @@ def test_blank_sheet_for_filling_by_hand(supervisor_client, finalized, tmp_path)
     for expected in ["乡镇体育总会“四有”检查表", *FOUR_HAVES, "达标", "不达标", "不适用", "自查", "验收", "抽查",
                      "复查", "检查人（签字）", "被检查单位（盖章）", "整改事项", "第1页共1页"]:
         assert expected in text, expected
-    assert text.count("不适用") >= len(FOUR_HAVES)
+    # Every 四有 item is required: 不适用 is named only by the footnote that forbids it there.
+    assert text.count("不适用") == 1
     assert_one_embedded_cjk_face(path)
 
 
