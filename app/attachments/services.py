@@ -3,6 +3,7 @@ turned upright and downscaled so a township PC on a slow link can open them."""
 import hashlib
 import io
 import os
+import tempfile
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -149,9 +150,11 @@ def _store(data: bytes, thumb: bytes | None) -> str:
     path = stored_path(digest)
     path.parent.mkdir(parents=True, exist_ok=True)
     if not path.exists():  # same content, same file: stored once
-        tmp = path.with_suffix(".part")
-        tmp.write_bytes(data)
-        tmp.replace(path)
+        # A temporary name of its own: two uploads of one photo at the same moment both write,
+        # and the second rename simply replaces the first with the same bytes.
+        with tempfile.NamedTemporaryFile(dir=path.parent, suffix=".part", delete=False) as tmp:
+            tmp.write(data)
+        Path(tmp.name).replace(path)
     if thumb is not None and not stored_path(digest, thumb=True).exists():
         stored_path(digest, thumb=True).write_bytes(thumb)
     return digest

@@ -8,6 +8,8 @@ from app.forms import EditForm, Form
 from app.organizations import services
 from app.organizations.models import EventKind, OrgKind, OrgLevel, PartyBranch, ReviewResult
 from app.organizations.services import ORG_FIELDS, PHONE_HINT
+from app.pagination import FilterForm
+from app.parsing import parse_id
 from app.timeutil import local_today
 
 DATE_MESSAGE = "请按“年-月-日”填写日期，如 2021-05-01。"
@@ -49,6 +51,20 @@ def _date(label: str, description: str = "", required: str | None = None, **kwar
 
 def _choice(label: str, choices, message: str) -> SelectField:
     return SelectField(label, choices=choices, validators=[DataRequired(message)], invalid_choice_message=message)
+
+
+class OrganizationFilters(FilterForm):
+    """The registry list's filters; the page and its export read them alike."""
+
+    kind = SelectField("组织类型", choices=FilterForm.choices(OrgKind, "全部类型"))
+    term = SelectField("换届状态", choices=[SelectChoice("", "全部换届状态")]
+                       + [SelectChoice(value, label) for value, label in services.TERM_FILTERS.items()])
+    # An id: the options (the regions two levels below the user's) are built only for the full page.
+    region = StringField("所属区划")
+
+    @property
+    def region_id(self) -> int | None:
+        return parse_id(self.region.data)
 
 
 class OrganizationForm(EditForm):

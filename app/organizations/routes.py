@@ -11,11 +11,11 @@ from app.audit.history import history_for
 from app.extensions import db
 from app.htmx import render
 from app.organizations import bp, importing, services
-from app.organizations.forms import ConfirmImportForm, EventForm, ImportForm, OrganizationForm
-from app.organizations.models import EventKind, LifecycleEvent, Organization, OrgKind, ReviewResult
+from app.organizations.forms import ConfirmImportForm, EventForm, ImportForm, OrganizationFilters, OrganizationForm
+from app.organizations.models import EventKind, LifecycleEvent, Organization, ReviewResult
 from app.organizations.panels import render_panels
-from app.pagination import paginate, search_term
-from app.parsing import parse_id, parse_year
+from app.pagination import paginate
+from app.parsing import parse_year
 from app.permissions import writer_required
 from app.printing.downloads import ascii_name, file_name, send_download
 from app.regions.models import Region, RegionLevel
@@ -31,18 +31,12 @@ from app.versioning import StaleEdit
 IMPORT_TOKENS = "organization_imports"  # session key: the uploads this browser may confirm
 
 
-def _filters() -> dict[str, str]:
-    args = request.args
-    return {"q": search_term(), "kind": args.get("kind", ""), "region": args.get("region", ""),
-            "term": args.get("term", "")}
-
-
-def _filtered(filters: dict[str, str], today):
+def _filtered(filters: OrganizationFilters, today):
     region = None
-    if (region_id := parse_id(filters["region"])) is not None:
-        region = db.session.execute(select(Region).where(Region.id == region_id)).scalar_one_or_none()
-    stmt = services.organization_query(term=filters["q"], kind=filters["kind"], region=region,
-                                       status_term=filters["term"], today=today)
+    if filters.region_id is not None:
+        region = db.session.execute(select(Region).where(Region.id == filters.region_id)).scalar_one_or_none()
+    stmt = services.organization_query(term=filters.q.data, kind=filters.kind.data, region=region,
+                                       status_term=filters.term.data, today=today)
     return stmt.options(contains_eager(Organization.region))
 
 
@@ -57,20 +51,18 @@ def _filter_regions():
 @bp.route("/organizations")
 @login_required
 def index():
-    filters = _filters()
+    filters = OrganizationFilters()
     today = local_today()
     page = paginate(_filtered(filters, today))
     return render("organizations/index.html", "organizations/_rows.html", page=page, filters=filters,
-                  q=filters["q"], today=today, kinds=list(OrgKind), region_options=_filter_regions,
-                  term_filters=services.TERM_FILTERS, term_status=services.term_status)
+                  q=filters.q.data, today=today, region_options=_filter_regions, term_status=services.term_status)
 
 
 @bp.route("/organizations/export.xlsx")
 @login_required
 def export():
-    filters = _filters()
     today = local_today()
-    organizations = db.session.execute(_filtered(filters, today)).scalars().all()
+    organizations = db.session.execute(_filtered(OrganizationFilters(), today)).scalars().all()
     data = importing.export_workbook(organizations, today)
     return send_download(data, file_name("体育社会组织名册", f"{today:%Y%m%d}", suffix=".xlsx"),
                          fallback=ascii_name("organizations", current_user.region.code, today, suffix=".xlsx"))

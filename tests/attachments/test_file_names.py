@@ -118,3 +118,30 @@ def test_the_same_photo_sent_twice_to_one_item_is_kept_once(app, supervisor_clie
     with app.app_context(), unscoped():
         counts = dict(db.session.execute(select(Attachment.owner_id, func.count()).group_by(Attachment.owner_id)).all())
     assert counts == {result_ids[0]: 1, result_ids[1]: 1}
+
+
+def test_the_same_photo_stored_twice_at_once_is_stored_once(app):
+    """Two uploads of one photo racing through the store: both succeed, one file results."""
+    import threading
+
+    from app.attachments.services import prepare_upload, stored_path
+
+    data = jpeg_bytes(900, 700, "purple")
+    results, errors = [], []
+
+    def store():
+        try:
+            with app.app_context():
+                results.append(prepare_upload(FileStorage(io.BytesIO(data), filename="同一张.jpg")).sha256)
+        except Exception as error:  # noqa: BLE001 - the race is what is tested
+            errors.append(error)
+
+    threads = [threading.Thread(target=store) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == [] and len(set(results)) == 1
+    with app.app_context():
+        folder = stored_path(results[0]).parent
+        assert not list(folder.glob("*.part"))
