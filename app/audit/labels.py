@@ -63,6 +63,24 @@ def _model_for(table_name: str):
                  if m.local_table is not None and m.local_table.name == table_name), None)
 
 
+def preload_names(entries) -> None:
+    """Read the names of every record the entries' changes point to: one query per table for a
+    whole page of entries, instead of one per id as each entry is shown."""
+    wanted: dict[str, set[int]] = {}
+    for entry in entries:
+        for field, values in entry.changes.items():
+            if field in REFERENCES:
+                wanted.setdefault(REFERENCES[field], set()).update(v for v in values if isinstance(v, int))
+    cache = g.setdefault("_audit_names", {})
+    for table_name, ids in wanted.items():
+        model = _model_for(table_name)
+        missing = [i for i in ids if (table_name, i) not in cache]
+        if model is None or not missing:
+            continue
+        for record in db.session.execute(select(model).where(model.id.in_(missing))).scalars():
+            cache[(table_name, record.id)] = str(getattr(record, "name", None) or record)
+
+
 def _referenced(table_name: str, value) -> str:
     """The name of the record an id points to (read through the scope, once per page)."""
     cache = g.setdefault("_audit_names", {})

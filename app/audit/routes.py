@@ -4,7 +4,7 @@ from flask import request
 from sqlalchemy import select
 
 from app.audit import bp
-from app.audit.labels import RECORD_TYPE_LABELS
+from app.audit.labels import RECORD_TYPE_LABELS, preload_names
 from app.audit.models import ACTION_LABELS, AuditEntry
 from app.htmx import render
 from app.pagination import apply_search, paginate, search_term
@@ -34,5 +34,6 @@ def index():
     if end := _local_date("end"):
         stmt = stmt.where(AuditEntry.created_at < local_to_utc(end + timedelta(days=1)))
     page = paginate(stmt.order_by(AuditEntry.created_at.desc(), AuditEntry.id.desc()))
+    preload_names(page.items)
     return render("audit/index.html", "audit/_rows.html", page=page, q=term, filters=filters,
                   actions=ACTION_LABELS, record_types=RECORD_TYPE_LABELS)
