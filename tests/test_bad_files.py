@@ -10,8 +10,10 @@ from werkzeug.datastructures import FileStorage
 from wtforms.fields import FileField, MultipleFileField
 
 from app.attachments.services import MAX_UPLOAD_BYTES, check_upload
+from app.extensions import db
 from app.rules import RuleError
 from app.spreadsheets.imports import MAX_FILE_BYTES, read_rows
+from app.standards.models import InspectionKind, ItemResult
 from tests.test_text_input import _all_forms
 
 pytestmark = pytest.mark.filterwarnings("ignore::PIL.Image.DecompressionBombWarning")
@@ -100,3 +102,72 @@ def test_every_bad_file_on_the_inspection_page_answers_at_its_item(app, supervis
     data[f"evidence_{result_ids[0]}"] = (io.BytesIO(BAD_FILES[name]), "证据.jpg")
     response = supervisor_client.post(f"/inspections/{inspection_id}", data=data, content_type="multipart/form-data")
     assert response.status_code in (413, 422), response.status_code
+
+
+class _FileForms(__import__("html.parser").parser.HTMLParser):
+    """Every form on a page that has a file input: (action, file input names, other values)."""
+
+    def __init__(self):
+        super().__init__()
+        self.forms, self.current = [], None
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "form" and a.get("method", "get").lower() == "post":
+            self.current = {"action": a.get("action", ""), "files": [], "values": {}}
+            self.forms.append(self.current)
+        elif tag == "input" and self.current is not None and a.get("name"):
+            if a.get("type") == "file":
+                self.current["files"].append(a["name"])
+            elif a.get("type") not in ("checkbox", "radio") or "checked" in a:
+                self.current["values"][a["name"]] = a.get("value", "")
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self.current = None
+
+
+def test_every_upload_on_every_page_refuses_a_bad_file_in_chinese(app, client_as, world):
+    """The uploads are found from the app itself: every page a supervisor or clerk can open (each
+    GET route, filled with real records), every form on it with a file input; a bad file sent
+    through each is refused at the form (422/413), never a 500 and never saved."""
+    from tests.factories import make_inspection, make_org
+    from tests.test_access import _rules, _url
+
+    with app.app_context():
+        org = make_org(world.town_a1)
+        make_inspection(org, results={"有经费": ItemResult.FAIL}, finalize=True)
+        make_inspection(org, InspectionKind.SELF_CHECK, by="clerk")
+        db.session.commit()
+    seen = set()
+    for username in ("clerk", "supervisor"):
+        client = client_as(username)
+        for rule in _rules(app):
+            if "GET" not in rule.methods or rule.arguments - {"org_id", "inspection_id", "rectification_id",
+                                                               "region_id", "user_id", "parent_id"}:
+                continue
+            page = client.get(_url(app, rule, real_ids=True))
+            if page.status_code != 200 or page.mimetype != "text/html":
+                continue
+            parser = _FileForms()
+            parser.feed(page.get_data(as_text=True))
+            for form in parser.forms:
+                if not form["files"] or (username, form["action"]) in seen:
+                    continue
+                seen.add((username, form["action"]))
+                data = dict(form["values"])
+                for name in form["files"]:
+                    data[name] = (io.BytesIO(BAD_FILES["text named like a photo"]), "照片.jpg")
+                response = client.post(form["action"], data=data, content_type="multipart/form-data")
+                assert response.status_code in (413, 422), (username, form["action"], response.status_code)
+                assert 'class="error' in response.get_data(as_text=True), form["action"]  # said at the field
+    actions = {a for _, a in seen}
+    # The sweep reached the uploads that exist today (a new one is swept the day it appears).
+    assert {"/organizations/import"} <= actions and any(a.startswith("/inspections/") for a in actions)
+    assert any("/events/new" in a for a in actions) and any(a.startswith("/rectifications/") for a in actions)
+    with app.app_context():
+        from sqlalchemy import func, select
+
+        from app.attachments.models import Attachment
+
+        assert db.session.execute(select(func.count()).select_from(Attachment)).scalar() == 0
