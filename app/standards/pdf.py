@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
 
-from flask import current_app, g, render_template, request
+from flask import current_app, render_template, request
 from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -23,6 +23,7 @@ from app.jobs.registry import JobResult, job_handler
 from app.printing.batch import ProgressCallback, render_batch
 from app.printing.downloads import file_name
 from app.printing.engine import STYLESHEET, render_pdf
+from app.regions.names import full_region_name
 from app.standards.rules import results_checksum
 
 RESULT_OWNER = "inspection_results"
@@ -44,16 +45,6 @@ def verify_url(code: str, site: str | None = None) -> str:
     return (site or site_url()) + path
 
 
-def region_name(region) -> str:
-    """晋城市阳城县凤城镇: the full name below the province, read once per region."""
-    if "_pdf_region_names" not in g:
-        g._pdf_region_names = {}
-    cache = g._pdf_region_names
-    if region.id not in cache:
-        cache[region.id] = region.full_name
-    return cache[region.id]
-
-
 def filename(*parts: str) -> str:
     """A PDF's download name from its parts."""
     return file_name(*parts, suffix=".pdf")
@@ -69,7 +60,7 @@ def _sheet_context(inspection, site: str | None = None) -> dict:
     return {
         "inspection": inspection,
         "title": inspection.sheet_title,
-        "region_name": region_name(inspection.region),
+        "region_name": full_region_name(inspection.region),
         "results": inspection.results,
         "rectifications": inspection.rectifications,
         "draft": not inspection.is_finalized,
@@ -124,7 +115,7 @@ def evidence_html(inspection) -> str:
             sections.append({"result": result, "photos": photos, "others": others})
     return render_template(
         "standards/pdf/evidence.html", inspection=inspection, title="佐证材料", sheet_title=inspection.sheet_title,
-        region_name=region_name(inspection.region), sections=sections, draft=not inspection.is_finalized,
+        region_name=full_region_name(inspection.region), sections=sections, draft=not inspection.is_finalized,
     )
 
 
