@@ -71,25 +71,27 @@ def preload_names(entries) -> None:
         for field, values in entry.changes.items():
             if field in REFERENCES:
                 wanted.setdefault(REFERENCES[field], set()).update(v for v in values if isinstance(v, int))
-    cache = g.setdefault("_audit_names", {})
     for table_name, ids in wanted.items():
-        model = _model_for(table_name)
-        missing = [i for i in ids if (table_name, i) not in cache]
-        if model is None or not missing:
-            continue
+        _load_names(table_name, ids)
+
+
+def _load_names(table_name: str, ids) -> dict:
+    """The page's cache of record names, with ``ids`` of ``table_name`` read in (through the scope:
+    a record the user may not see is named by its id only)."""
+    cache = g.setdefault("_audit_names", {})
+    missing = [i for i in ids if (table_name, i) not in cache]
+    model = _model_for(table_name) if missing else None
+    if model is not None:
         for record in db.session.execute(select(model).where(model.id.in_(missing))).scalars():
             cache[(table_name, record.id)] = str(getattr(record, "name", None) or record)
+    for i in missing:
+        cache.setdefault((table_name, i), f"#{i}")
+    return cache
 
 
 def _referenced(table_name: str, value) -> str:
-    """The name of the record an id points to (read through the scope, once per page)."""
-    cache = g.setdefault("_audit_names", {})
-    key = (table_name, value)
-    if key not in cache:
-        model = _model_for(table_name)
-        record = db.session.execute(select(model).where(model.id == value)).scalar_one_or_none() if model else None
-        cache[key] = str(getattr(record, "name", None) or record) if record is not None else f"#{value}"
-    return cache[key]
+    """The name of the record an id points to (``preload_names`` has usually read it already)."""
+    return _load_names(table_name, [value])[(table_name, value)]
 
 
 def _display(value, enum_class, field: str = "") -> str:
