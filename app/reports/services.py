@@ -6,7 +6,7 @@ still open reads 整改中."""
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import case, func, select
+from sqlalchemy import and_, case, func, or_, select
 
 from app.extensions import db
 from app.organizations.models import Organization, OrgKind, OrgLevel, OrgStatus
@@ -105,66 +105,61 @@ class CountyBoard:
         return sum(r.overdue_rectifications for r in self.rows)
 
 
-def latest_finalized(organization_ids: list[int], kinds=COUNTY_CHECKS) -> dict[int, Inspection]:
-    """The latest finalized inspection of ``kinds`` of each organisation, in one query (a window function)."""
-    return _latest(organization_ids, Inspection.status == InspectionStatus.FINALIZED, Inspection.kind.in_(kinds))
-
-
-def latest_self_checks(organization_ids: list[int]) -> dict[int, Inspection]:
-    """The latest self-check each organisation handed in (submitted or finalized)."""
-    return _latest(organization_ids, Inspection.kind == InspectionKind.SELF_CHECK,
-                   Inspection.status != InspectionStatus.DRAFT)
-
-
-def _latest(organization_ids: list[int], *conditions) -> dict[int, Inspection]:
+def latest_checks(organization_ids: list[int]) -> tuple[dict[int, Inspection], dict[int, Inspection]]:
+    """Per organisation, its latest finalized county check and its latest self-check handed in
+    (submitted or finalized), both in one query: a window ranks each organisation's checks of
+    either sort by date."""
     if not organization_ids:
-        return {}
+        return {}, {}
+    is_self_check = Inspection.kind == InspectionKind.SELF_CHECK
+    sort = case((is_self_check, 1), else_=0)
     ranked = (
         select(
             Inspection.id,
             func.row_number()
-            .over(partition_by=Inspection.organization_id,
+            .over(partition_by=(Inspection.organization_id, sort),
                   order_by=(Inspection.inspected_on.desc(), Inspection.finalized_at.desc(), Inspection.id.desc()))
             .label("rank"),
         )
-        .where(*conditions, Inspection.organization_id.in_(organization_ids))
+        .where(Inspection.organization_id.in_(organization_ids),
+               or_(and_(Inspection.kind.in_(COUNTY_CHECKS), Inspection.status == InspectionStatus.FINALIZED),
+                   and_(is_self_check, Inspection.status != InspectionStatus.DRAFT)))
         .subquery()
     )
-    rows = db.session.execute(
+    county: dict[int, Inspection] = {}
+    own: dict[int, Inspection] = {}
+    for inspection in db.session.execute(
         select(Inspection).join(ranked, ranked.c.id == Inspection.id).where(ranked.c.rank == 1)
-    ).scalars()
-    return {i.organization_id: i for i in rows}
+    ).scalars():
+        (own if inspection.kind == InspectionKind.SELF_CHECK else county)[inspection.organization_id] = inspection
+    return county, own
 
 
-def _open_items(organization_ids: list[int]) -> dict[int, frozenset[str]]:
-    """Per organisation, the item codes with a rectification not yet closed."""
+@dataclass(frozen=True)
+class OpenRectifications:
+    """An organisation's rectifications not yet closed: how many, how many overdue, on which items."""
+
+    count: int = 0
+    overdue: int = 0
+    items: frozenset[str] = frozenset()
+
+
+def _open_rectifications(organization_ids: list[int], today: date) -> dict[int, OpenRectifications]:
+    """Per organisation, its rectifications not yet closed, read in one query."""
     if not organization_ids:
         return {}
-    grouped: dict[int, set[str]] = {}
-    for org_id, code in db.session.execute(
-        select(Rectification.organization_id, StandardItem.code)
+    grouped: dict[int, list] = {}
+    for org_id, code, due_on in db.session.execute(
+        select(Rectification.organization_id, StandardItem.code, Rectification.due_on)
         .join(StandardItem, Rectification.item_id == StandardItem.id)
         .where(Rectification.organization_id.in_(organization_ids), Rectification.status != RectificationStatus.CLOSED)
     ):
-        grouped.setdefault(org_id, set()).add(code)
-    return {org_id: frozenset(codes) for org_id, codes in grouped.items()}
-
-
-def _rectification_counts(organization_ids: list[int], today: date) -> dict[int, tuple[int, int]]:
-    """(not yet closed, overdue) rectifications per organisation."""
-    if not organization_ids:
-        return {}
-    not_closed = Rectification.status != RectificationStatus.CLOSED
-    rows = db.session.execute(
-        select(
-            Rectification.organization_id,
-            func.sum(case((not_closed, 1), else_=0)),
-            func.sum(case((not_closed & (Rectification.due_on < today), 1), else_=0)),
-        )
-        .where(Rectification.organization_id.in_(organization_ids))
-        .group_by(Rectification.organization_id)
-    ).all()
-    return {org_id: (int(open_ or 0), int(overdue or 0)) for org_id, open_, overdue in rows}
+        grouped.setdefault(org_id, []).append((code, due_on))
+    return {
+        org_id: OpenRectifications(count=len(rows), overdue=sum(1 for _, due in rows if due < today),
+                                   items=frozenset(code for code, _ in rows))
+        for org_id, rows in grouped.items()
+    }
 
 
 def township_standard() -> Standard | None:
@@ -192,22 +187,19 @@ def _township_rows(townships: list[Region], standard: Standard, today: date) -> 
         ).scalars():
             federations.setdefault(org.region_id, org)  # one federation per township: the first registered
     federation_ids = [o.id for o in federations.values()]
-    latest = latest_finalized(federation_ids)
-    self_checks = latest_self_checks(federation_ids)
+    latest, self_checks = latest_checks(federation_ids)
     results = _results_by_code([i.id for i in latest.values()])
-    counts = _rectification_counts(federation_ids, today)
-    open_items = _open_items(federation_ids)
+    still_open = _open_rectifications(federation_ids, today)
     rows = []
     for township in townships:
         federation = federations.get(township.id)
         inspection = latest.get(federation.id) if federation else None
-        open_, overdue = counts.get(federation.id, (0, 0)) if federation else (0, 0)
+        open_ = still_open.get(federation.id, OpenRectifications()) if federation else OpenRectifications()
         rows.append(TownshipRow(
             township=township, federation=federation, inspection=inspection,
             cells=results.get(inspection.id, {}) if inspection else {},
-            open_rectifications=open_, overdue_rectifications=overdue,
-            self_check=self_checks.get(federation.id) if federation else None,
-            open_items=open_items.get(federation.id, frozenset()) if federation else frozenset(),
+            open_rectifications=open_.count, overdue_rectifications=open_.overdue,
+            self_check=self_checks.get(federation.id) if federation else None, open_items=open_.items,
         ))
     return rows
 
