@@ -73,7 +73,7 @@ def measure_pdf(app, inspection_ids, *, base_url: str = "http://127.0.0.1:5000/"
             result["batch_100_cold_s"] = round(time.perf_counter() - started, 2)
             # Then warm batches and Chromium in turns, so both see the same machine load.
             ours, theirs, peaks = [], [], []
-            for round_ in range(ROUNDS):
+            for _ in range(ROUNDS):
                 stats: dict = {}
                 started = time.perf_counter()
                 out = pdf.batch_pdf(batch_ids, None, out_path=workdir / "batch.pdf", processes=2, stats=stats)
