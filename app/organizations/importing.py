@@ -5,7 +5,7 @@ rows or none) are the spreadsheet package's (``app.spreadsheets``); this module 
 roster's columns are and what each row becomes.
 """
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 
@@ -60,11 +60,49 @@ MAX_ROWS = ROSTER.max_rows
 
 @dataclass
 class RosterRow(Row):
-    """``fields`` is ready for services.create_organization (which ignores the "region" key)."""
+    """``fields`` is ready for services.create_organization (which ignores the "region" key).
+
+    A row whose credit code is an organisation's in the user's scope updates it (``existing``):
+    its ``fields`` hold only the cells filled in (a blank cell keeps what is stored) and
+    ``changes`` lists each field it changes as (column header, old, new)."""
+
+    existing: Organization | None = None
+    changes: list[tuple[str, str, str]] = field(default_factory=list)
 
     @property
     def region(self) -> Region | None:
         return self.fields.get("region")
+
+    @property
+    def action(self) -> str:
+        """新建, 更新 or 无变化: what confirming does with the row."""
+        if self.existing is None:
+            return "新建"
+        return "更新" if self.changes else "无变化"
+
+
+def count_actions(rows: list[RosterRow]) -> dict[str, int]:
+    counts = {"新建": 0, "更新": 0, "无变化": 0}
+    for row in rows:
+        counts[row.action] += 1
+    return counts
+
+
+def _written(counts: dict[str, int], new: str, updated: str, both: str) -> str:
+    if not counts["更新"]:
+        return new.format(counts["新建"])
+    if not counts["新建"]:
+        return updated.format(counts["更新"])
+    return both.format(counts["新建"], counts["更新"])
+
+
+def confirm_label(counts: dict[str, int]) -> str:
+    """The confirm button's words: what will be written."""
+    return _written(counts, "确认导入 {} 个组织", "确认更新 {} 个组织", "确认导入：新建 {} 个、更新 {} 个组织")
+
+
+def done_message(counts: dict[str, int]) -> str:
+    return _written(counts, "已导入 {} 个组织。", "已更新 {} 个组织。", "已导入：新建 {} 个、更新 {} 个组织。")
 
 
 # ---------------------------------------------------------------- checking the rows
@@ -131,26 +169,53 @@ class RosterImport(Importer):
     spec = ROSTER
     row_class = RosterRow
 
+    existing: dict[str, Organization]
+
     @cached_property
     def regions(self) -> RegionIndex:
         return RegionIndex()
+
+    def prepare(self, records: list[dict]) -> None:
+        """The organisations in scope whose credit codes the file names: those rows update them."""
+        codes = {code for record in records if (code := services.normalise_credit_code(cell_text(
+            record.get("credit_code"))))}
+        self.existing = {}
+        if codes:
+            self.existing = {o.credit_code: o for o in db.session.execute(
+                select(Organization).where(Organization.credit_code.in_(codes))).scalars()}
 
     def parse_cell(self, column: Column, value):
         return _parse_cell(column, value, self.regions)
 
     def check_row(self, row: RosterRow) -> None:
+        code = row.fields.get("credit_code")
+        row.existing = self.existing.get(code) if code and "credit_code" not in row.errors else None
+        if row.existing is not None:
+            # A blank cell keeps what is stored (so a sheet of a few columns updates only those).
+            for column in COLUMNS:
+                if not column.required and row.cells.get(column.key, "") == "" and column.key not in row.errors:
+                    row.fields.pop(column.key, None)
         _check_row(row)
+        if row.existing is not None and not row.errors:
+            row.changes = _changes(row.existing, row.fields)
 
     def check_rows(self, rows: list[RosterRow]) -> None:
         _check_duplicates(rows)
 
-    def save(self, row: RosterRow) -> Organization:
-        return services.create_organization(row.fields, check=False, flush=False)
+    def save(self, row: RosterRow) -> Organization | None:
+        if row.existing is None:
+            return services.create_organization(row.fields, check=False, flush=False)
+        if not row.changes:
+            return None
+        services.update_organization(row.existing, row.fields, check=False)
+        return row.existing
 
 
 def _check_row(row: RosterRow) -> None:
     fields = row.fields
     region = row.region
+    if "level" not in fields and row.existing is not None and region is not None:
+        fields["level"] = None  # derived from the region below, as for a new row
     if region is None:
         row.errors.setdefault("region", "请填写所属区划。")
     else:
@@ -163,14 +228,42 @@ def _check_row(row: RosterRow) -> None:
         elif fields.get("level") is not None and (problem := services.level_problem(fields["level"], region)):
             row.errors["level"] = problem
     fields["name"] = (fields.get("name") or "").strip()
-    for key, problem in services.field_problems(fields).items():
+    stored = {k: getattr(row.existing, k) for k in services.ORG_FIELDS} if row.existing is not None else {}
+    for key, problem in services.field_problems({**stored, **fields}).items():
         if key == "level" and "region" in row.errors:
             continue
         row.errors.setdefault(key, problem)
 
 
+def _display(value) -> str:
+    if value is None or value == "":
+        return "（空）"
+    return getattr(value, "label", None) or str(value)
+
+
+def _changes(org: Organization, fields: dict) -> list[tuple[str, str, str]]:
+    """Each field the row changes on ``org``: (column header, stored, new), in the roster's order."""
+    changes = []
+    for column in COLUMNS:
+        if column.key == "region":
+            region = fields.get("region")
+            if region is not None and region.id != org.region_id:
+                changes.append((column.header, org.region.name, region.name))
+            continue
+        if column.key not in fields:
+            continue
+        new, old = fields[column.key], getattr(org, column.key)
+        if isinstance(new, str):
+            new, old = new.strip(), (old or "").strip()
+        if new != old:
+            changes.append((column.header, _display(old), _display(new)))
+    return changes
+
+
 def _check_duplicates(rows: list[RosterRow]) -> None:
-    codes = {r.fields["credit_code"] for r in rows if r.fields.get("credit_code") and "credit_code" not in r.errors}
+    # A row updating an organisation keeps that organisation's own code and name.
+    codes = {r.fields["credit_code"] for r in rows
+             if r.fields.get("credit_code") and "credit_code" not in r.errors and r.existing is None}
     taken_codes = set()
     if codes:
         taken_codes = set(db.session.execute(
@@ -178,11 +271,12 @@ def _check_duplicates(rows: list[RosterRow]) -> None:
             execution_options={"unscoped": True},
         ).scalars())
     region_ids = {r.region.id for r in rows if r.region is not None}
-    taken_names = set()
+    taken_names: dict[tuple[int, str], int] = {}
     if region_ids:
-        taken_names = set(db.session.execute(
-            select(Organization.region_id, func.lower(Organization.name)).where(Organization.region_id.in_(region_ids))
-        ).tuples())
+        taken_names = {(region_id, name): org_id for region_id, name, org_id in db.session.execute(
+            select(Organization.region_id, func.lower(Organization.name), Organization.id)
+            .where(Organization.region_id.in_(region_ids))
+        )}
     seen_codes: dict[str, int] = {}
     seen_names: dict[tuple[int, str], int] = {}
     for row in rows:
@@ -198,7 +292,7 @@ def _check_duplicates(rows: list[RosterRow]) -> None:
             key = (row.region.id, name.lower())
             if key in seen_names:
                 row.errors["name"] = f"与第 {seen_names[key]} 行重复：同一区划下同名。"
-            elif key in taken_names:
+            elif key in taken_names and (row.existing is None or taken_names[key] != row.existing.id):
                 row.errors["name"] = f"“{row.region.name}”已有名为“{name}”的组织。"
             seen_names.setdefault(key, row.number)
 
@@ -206,7 +300,8 @@ def _check_duplicates(rows: list[RosterRow]) -> None:
 def roster_template() -> bytes:
     """An empty roster: the header row, drop-down lists for the fixed choices, and a sheet of instructions."""
     return template_workbook(ROSTER, f"从第 2 行起每行一个组织，一次最多 {MAX_ROWS} 行；上传后先预览检查，确认后才写入，"
-                                     "有任何一行出错都不会导入。")
+                                     "有任何一行出错都不会导入。统一社会信用代码与已登记组织相同的行更新该组织，"
+                                     "空白单元格不修改原值。")
 
 
 # ---------------------------------------------------------------- the export

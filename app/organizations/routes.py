@@ -198,6 +198,7 @@ def _forget_upload(token: str) -> None:
 
 def _preview(preview, token: str | None, status: int = 200):
     return render_template("organizations/import_preview.html", preview=preview, columns=importing.COLUMNS,
+                           count_actions=importing.count_actions, confirm_label=importing.confirm_label,
                            confirm_form=ConfirmImportForm(token=token) if token else None), status
 
 
@@ -242,14 +243,15 @@ def _confirm_import():
         # The registry changed since the preview (someone added one of these organisations, say).
         _forget_upload(token)
         return _preview(preview, None, 422)
+    counts = importing.count_actions(preview.rows)
     try:
-        organizations = roster.confirm(preview)
+        roster.confirm(preview)
         db.session.commit()
     except IntegrityError:
         db.session.rollback()
         flash("导入时发现与已有组织重复的数据，未导入任何组织。请重新上传名册检查。", "error")
         return redirect(url_for("organizations.import_roster"), 303)
     _forget_upload(token)
-    flash(f"已导入 {len(organizations)} 个组织。", "success")
+    flash(importing.done_message(counts), "success")
     return redirect(url_for("organizations.index"), 303)
 

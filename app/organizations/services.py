@@ -263,11 +263,13 @@ def create_organization(fields: dict, *, check: bool = True, flush: bool = True)
     return org
 
 
-def update_organization(org: Organization, fields: dict, opened_version: int | None = None) -> None:
+def update_organization(org: Organization, fields: dict, opened_version: int | None = None, *,
+                        check: bool = True) -> None:
     """Save the registry form's ``fields``; raises RuleError, StaleEdit when ``org`` changed
-    since the form was opened at ``opened_version``."""
+    since the form was opened at ``opened_version``. ``check=False`` is for the import, which
+    has checked its rows against each other and the registry already."""
     require_version(org, opened_version)
-    if problems := organization_problems({**{k: getattr(org, k) for k in ORG_FIELDS}, **fields}, org):
+    if check and (problems := organization_problems({**{k: getattr(org, k) for k in ORG_FIELDS}, **fields}, org)):
         raise RuleError.of(problems)
     old_region_id = org.region_id
     _apply(org, fields)

@@ -91,6 +91,9 @@ class Importer:
     def parse_cell(self, column: Column, value):
         raise NotImplementedError
 
+    def prepare(self, records: list[dict]) -> None:
+        """Read, in one go, what checking the rows will look up (the records a row may update)."""
+
     def check_row(self, row: Row) -> None:
         pass
 
@@ -98,11 +101,13 @@ class Importer:
         pass
 
     def save(self, row: Row):
+        """Write one checked row; returns the record made or changed, None when nothing changed."""
         raise NotImplementedError
 
     def preview(self, data: bytes) -> Preview:
         """Every row parsed and checked; nothing written."""
         raw_rows, ignored = read_rows(self.spec, data)
+        self.prepare([record for _, record in raw_rows])
         rows = [self._row(number, record) for number, record in raw_rows]
         self.check_rows(rows)
         return Preview(rows, ignored)
@@ -125,10 +130,11 @@ class Importer:
         return row
 
     def confirm(self, preview: Preview) -> list:
-        """Save every row; the caller commits once, so it is all or nothing."""
+        """Save every row; the caller commits once, so it is all or nothing. Returns what was
+        written (rows without a change write nothing)."""
         if not preview.ok:
             raise ValueError("an import with errors is never confirmed")
-        saved = [self.save(row) for row in preview.rows]
+        saved = [record for row in preview.rows if (record := self.save(row)) is not None]
         db.session.flush()  # one flush: the inserts and their audit entries go in batches
         return saved
 

@@ -247,3 +247,63 @@ def test_dates_as_people_type_them(value):
 def test_dates_that_are_not(value):
     with pytest.raises(ValueError, match="年-月-日"):
         parse_date(value)
+
+
+# ---------------------------------------------------------------- updating registered organisations
+
+def _registered(app, world):
+    return committed(app, make_org, world.town_a1, name="凤城镇体育总会", credit_code=valid_code(71),
+                     contact_person="王晓燕", contact_phone="0356-4220000", member_count=120)
+
+
+def test_a_row_with_a_registered_credit_code_updates_that_organisation(app, supervisor_client, world):
+    org_id = _registered(app, world)
+    rows = [
+        # Changes the contact person and the members; the blank phone keeps what is stored.
+        roster_row(name="凤城镇体育总会", kind="体育总会", region="凤城镇", credit_code=valid_code(71),
+                   contact_person="李建国", member_count=150),
+        roster_row(name="凤城镇乒乓球协会", kind="单项体育协会", region="凤城镇"),
+    ]
+    preview = upload(supervisor_client, xlsx(rows))
+    html = preview.get_data(as_text=True)
+    assert preview.status_code == 200, html
+    assert "新建 1 个组织、更新 1 个已登记的组织" in html
+    assert "联系人：王晓燕 → <strong>李建国</strong>" in html and "会员数：120 → <strong>150</strong>" in html
+    assert "联系电话：" not in html  # the blank phone is no change
+    assert "确认导入：新建 1 个、更新 1 个组织" in html
+    assert org_count(app) == 1  # the preview writes nothing
+
+    done = supervisor_client.post(IMPORT, data={"token": token_of(preview)}, follow_redirects=True)
+    assert "已导入：新建 1 个、更新 1 个组织。" in done.get_data(as_text=True)
+    with app.app_context():
+        updated = db.session.get(Organization, org_id)
+        assert (updated.contact_person, updated.member_count, updated.contact_phone) == ("李建国", 150, "0356-4220000")
+        assert updated.row_version == 2
+    assert org_count(app) == 2
+    history = supervisor_client.get(f"/organizations/{org_id}").get_data(as_text=True)
+    assert "李建国" in history  # the update is on the organisation's audited history
+
+
+def test_reimporting_the_registry_export_changes_nothing(app, supervisor_client, world):
+    _registered(app, world)
+    exported = supervisor_client.get("/organizations/export.xlsx").data
+    preview = upload(supervisor_client, exported)
+    html = preview.get_data(as_text=True)
+    assert "不做任何修改：各行与已登记的内容相同" in html and "无变化" in html
+    assert 'name="token"' not in html  # nothing to confirm
+    assert org_count(app) == 1
+
+
+def test_an_update_is_checked_like_the_form(app, supervisor_client, world):
+    _registered(app, world)
+    committed(app, make_org, world.town_a1, name="凤城镇乒乓球协会")
+    renamed = roster_row(name="凤城镇乒乓球协会", kind="体育总会", region="凤城镇", credit_code=valid_code(71))
+    html = upload(supervisor_client, xlsx([renamed])).get_data(as_text=True)
+    assert "“凤城镇”已有名为“凤城镇乒乓球协会”的组织" in html and "未导入任何数据" in html
+
+
+def test_a_credit_code_of_another_county_is_not_an_update(app, supervisor_client, world):
+    committed(app, make_org, world.town_b1, name="南村镇体育总会", credit_code=valid_code(72))
+    row = roster_row(name="凤城镇体育总会", kind="体育总会", region="凤城镇", credit_code=valid_code(72))
+    html = upload(supervisor_client, xlsx([row])).get_data(as_text=True)
+    assert "该统一社会信用代码已被其他组织使用" in html and "南村镇" not in html
