@@ -2,7 +2,7 @@
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from app.reports.services import COLUMN_LABELS, IN_RECTIFICATION, CountyBoard, CountySummary
+from app.reports.services import COLUMN_LABELS, IN_RECTIFICATION, CountyBoard, CountySummary, SummaryBoard
 from app.spreadsheets.writing import new_workbook, to_bytes, write_row
 
 FILLS = {
@@ -22,9 +22,13 @@ def _title(sheet, text: str) -> None:
     write_row(sheet, [text])[0].font = Font(bold=True, size=14)
 
 
-def county_workbook(board: CountyBoard) -> bytes:
+def _year_words(year: int | None) -> str:
+    return f"（{year}年度检查）" if year else ""  # else each township's latest check, as always
+
+
+def county_workbook(board: CountyBoard, year: int | None = None) -> bytes:
     wb, ws = new_workbook(board.name)
-    _title(ws, f"{board.name}{board.standard.title}达标情况")
+    _title(ws, f"{board.name}{board.standard.title}达标情况{_year_words(year)}")
     write_row(ws, [f"{board.passed} 个乡镇体育总会达标，共 {board.townships} 个乡镇，覆盖率 {board.rate:.0%}；"
                    f"未整改 {board.open_rectifications} 项，其中逾期 {board.overdue_rectifications} 项"])
     labels = COLUMN_LABELS
@@ -49,14 +53,26 @@ def county_workbook(board: CountyBoard) -> bytes:
     return to_bytes(wb)
 
 
-def summary_workbook(region_name: str, boards: list[CountySummary]) -> bytes:
+def _summary_row(ws, line: CountySummary, bold: bool = False) -> None:
+    cells = write_row(ws, [line.name, line.townships, line.registered, line.checked, line.passed, f"{line.rate:.0%}",
+                           line.open_rectifications, line.overdue_rectifications])
+    if bold:
+        for cell in cells:
+            cell.font = Font(bold=True)
+
+
+def summary_workbook(region_name: str, board: SummaryBoard, year: int | None = None) -> bytes:
+    """The counties grouped by city, each city with its 小计 on a province's board, and the 合计."""
     wb, ws = new_workbook(region_name)
-    _title(ws, f"{region_name}乡镇体育总会达标情况")
+    _title(ws, f"{region_name}乡镇体育总会达标情况{_year_words(year)}")
     for cell in write_row(ws, ["县（市、区）", "乡镇数", "已登记总会", COLUMN_LABELS["checked"], "达标", "覆盖率",
                                COLUMN_LABELS["open"], COLUMN_LABELS["overdue"]]):
         cell.font = Font(bold=True)
-    for b in boards:
-        write_row(ws, [b.county.name, b.townships, b.registered, b.checked, b.passed, f"{b.rate:.0%}",
-                       b.open_rectifications, b.overdue_rectifications])
+    for group in board.groups:
+        for line in group.lines:
+            _summary_row(ws, line)
+        if group.city is not None:
+            _summary_row(ws, group.subtotal, bold=True)
+    _summary_row(ws, board.total, bold=True)
     _autosize(ws)
     return to_bytes(wb)

@@ -1,6 +1,7 @@
 from flask import flash, render_template, request
 from flask_login import current_user, login_required
 
+from app.parsing import parse_year
 from app.printing.downloads import ascii_name, file_name, send_download
 from app.regions.models import Region, RegionLevel
 from app.reports import bp, excel, services
@@ -17,35 +18,44 @@ def _board_region() -> Region:
     return region
 
 
-def _boards(region: Region):
+def _boards(region: Region, year: int | None):
+    """The standard, and the county board (a county's or a township's) or the summary board."""
     standard = services.township_standard()
     today = local_today()
     if standard is None:
-        return standard, None, []
+        return standard, None, None
     if region.level in (RegionLevel.COUNTY, RegionLevel.TOWNSHIP):
         county = region if region.level == RegionLevel.COUNTY else region.ancestor(RegionLevel.COUNTY)
-        return standard, services.county_board(county, standard, today, name=region.name), []
-    return standard, None, services.summary_boards(region, standard, today)
+        return standard, services.county_board(county, standard, today, name=region.name, year=year), None
+    return standard, None, services.summary_board(region, standard, today, year)
+
+
+def _board_year() -> int | None:
+    """The year whose checks the board counts (?year=2025); none: each township's latest check."""
+    return parse_year(request.args.get("year"))
 
 
 @bp.route("/coverage")
 @login_required
 def coverage():
     region = _board_region()
-    standard, board, summaries = _boards(region)
+    year = _board_year()
+    standard, board, summary = _boards(region, year)
     if standard is None:
         flash("尚未设置乡镇体育总会的达标标准。", "error")
     return render_template("reports/coverage.html", region=region, standard=standard, board=board,
-                           summaries=summaries, labels=services.COLUMN_LABELS,
-                           in_rectification=services.IN_RECTIFICATION)
+                           summary=summary, year=year, years=services.years_offered(local_today()),
+                           labels=services.COLUMN_LABELS, in_rectification=services.IN_RECTIFICATION)
 
 
 @bp.route("/coverage.xlsx")
 @login_required
 def coverage_export():
     region = _board_region()
-    standard, board, summaries = _boards(region)
-    data = excel.county_workbook(board) if board else excel.summary_workbook(region.name, summaries)
+    year = _board_year()
+    standard, board, summary = _boards(region, year)
+    title = f"{region.name}{f'{year}年度' if year else ''}达标覆盖情况"
+    data = excel.county_workbook(board, year) if board else excel.summary_workbook(region.name, summary, year)
     today = local_today()
-    return send_download(data, file_name(f"{region.name}达标覆盖情况", f"{today:%Y%m%d}", suffix=".xlsx"),
-                         fallback=ascii_name("coverage", region.code, today, suffix=".xlsx"))
+    return send_download(data, file_name(title, f"{today:%Y%m%d}", suffix=".xlsx"),
+                         fallback=ascii_name("coverage", region.code, year or "", today, suffix=".xlsx"))

@@ -6,7 +6,7 @@ still open reads 整改中."""
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import and_, case, func, or_, select, true
 
 from app.extensions import db
 from app.organizations.models import Organization, OrgKind, OrgLevel, OrgStatus
@@ -29,6 +29,18 @@ COUNTY_CHECKS = (InspectionKind.ACCEPTANCE, InspectionKind.SPOT_CHECK, Inspectio
 COLUMN_LABELS = {"check": "最近县级检查", "self_check": "乡镇自查", "checked": "已验收", "verdict": "结论",
                  "open": "未整改", "overdue": "逾期"}
 IN_RECTIFICATION = "整改中"
+YEARS_OFFERED = 6  # the year selector: this year and the five before
+
+
+def in_year(year: int | None):
+    """The checks a board for ``year`` counts: those done in it (None: every check, the latest counts)."""
+    if year is None:
+        return true()
+    return Inspection.inspected_on.between(date(year, 1, 1), date(year, 12, 31))
+
+
+def years_offered(today: date) -> list[int]:
+    return list(range(today.year, today.year - YEARS_OFFERED, -1))
 
 
 @dataclass
@@ -105,10 +117,11 @@ class CountyBoard:
         return sum(r.overdue_rectifications for r in self.rows)
 
 
-def latest_checks(organization_ids: list[int]) -> tuple[dict[int, Inspection], dict[int, Inspection]]:
+def latest_checks(organization_ids: list[int], year: int | None = None
+                  ) -> tuple[dict[int, Inspection], dict[int, Inspection]]:
     """Per organisation, its latest finalized county check and its latest self-check handed in
-    (submitted or finalized), both in one query: a window ranks each organisation's checks of
-    either sort by date."""
+    (submitted or finalized), of ``year`` when given, both in one query: a window ranks each
+    organisation's checks of either sort by date."""
     if not organization_ids:
         return {}, {}
     is_self_check = Inspection.kind == InspectionKind.SELF_CHECK
@@ -121,7 +134,7 @@ def latest_checks(organization_ids: list[int]) -> tuple[dict[int, Inspection], d
                   order_by=(Inspection.inspected_on.desc(), Inspection.finalized_at.desc(), Inspection.id.desc()))
             .label("rank"),
         )
-        .where(Inspection.organization_id.in_(organization_ids),
+        .where(Inspection.organization_id.in_(organization_ids), in_year(year),
                or_(and_(Inspection.kind.in_(COUNTY_CHECKS), Inspection.status == InspectionStatus.FINALIZED),
                    and_(is_self_check, Inspection.status != InspectionStatus.DRAFT)))
         .subquery()
@@ -144,15 +157,19 @@ class OpenRectifications:
     items: frozenset[str] = frozenset()
 
 
-def _open_rectifications(organization_ids: list[int], today: date) -> dict[int, OpenRectifications]:
-    """Per organisation, its rectifications not yet closed, read in one query."""
+def _open_rectifications(organization_ids: list[int], today: date, year: int | None = None
+                         ) -> dict[int, OpenRectifications]:
+    """Per organisation, its rectifications not yet closed (raised by the checks of ``year`` when
+    given), read in one query."""
     if not organization_ids:
         return {}
     grouped: dict[int, list] = {}
     for org_id, code, due_on in db.session.execute(
         select(Rectification.organization_id, StandardItem.code, Rectification.due_on)
         .join(StandardItem, Rectification.item_id == StandardItem.id)
-        .where(Rectification.organization_id.in_(organization_ids), Rectification.status != RectificationStatus.CLOSED)
+        .join(Inspection, Rectification.inspection_id == Inspection.id)
+        .where(Rectification.organization_id.in_(organization_ids), Rectification.status != RectificationStatus.CLOSED,
+               in_year(year))
     ):
         grouped.setdefault(org_id, []).append((code, due_on))
     return {
@@ -170,7 +187,8 @@ def township_standard() -> Standard | None:
     ).scalars().first()
 
 
-def _township_rows(townships: list[Region], standard: Standard, today: date) -> list[TownshipRow]:
+def _township_rows(townships: list[Region], standard: Standard, today: date, year: int | None
+                   ) -> list[TownshipRow]:
     """One row per township, built from a handful of bulk queries whatever the number of townships."""
     township_ids = [t.id for t in townships]
     federations: dict[int, Organization] = {}
@@ -187,9 +205,9 @@ def _township_rows(townships: list[Region], standard: Standard, today: date) -> 
         ).scalars():
             federations.setdefault(org.region_id, org)  # one federation per township: the first registered
     federation_ids = [o.id for o in federations.values()]
-    latest, self_checks = latest_checks(federation_ids)
+    latest, self_checks = latest_checks(federation_ids, year)
     results = _results_by_code([i.id for i in latest.values()])
-    still_open = _open_rectifications(federation_ids, today)
+    still_open = _open_rectifications(federation_ids, today, year)
     rows = []
     for township in townships:
         federation = federations.get(township.id)
@@ -204,9 +222,11 @@ def _township_rows(townships: list[Region], standard: Standard, today: date) -> 
     return rows
 
 
-def county_board(county: Region, standard: Standard, today: date, name: str | None = None) -> CountyBoard:
+def county_board(county: Region, standard: Standard, today: date, name: str | None = None,
+                 year: int | None = None) -> CountyBoard:
     """Townships × items of the standard's current version (those in scope: a township user's
-    board holds its own row). ``name`` is what the board is called, the county's by default."""
+    board holds its own row), by the checks of ``year`` when given, else by the latest ones.
+    ``name`` is what the board is called, the county's by default."""
     townships = db.session.execute(
         select(Region)
         .where(Region.parent_id == county.id, Region.level == RegionLevel.TOWNSHIP, Region.active.is_(True))
@@ -214,27 +234,79 @@ def county_board(county: Region, standard: Standard, today: date, name: str | No
     ).scalars().all()
     version = standard.current_version
     return CountyBoard(county=county, standard=standard, items=list(version.items) if version else [],
-                       rows=_township_rows(townships, standard, today), name=name or county.name)
+                       rows=_township_rows(townships, standard, today, year), name=name or county.name)
 
 
 @dataclass
 class CountySummary:
-    """One county's line on a city or province board: counts only, no cells."""
+    """One county's line on a city or province board: counts only, no cells. A 小计 or 合计
+    line (``county`` None) adds up the lines above it."""
 
-    county: Region
+    county: Region | None
     townships: int = 0
     registered: int = 0
     checked: int = 0
     passed: int = 0
     open_rectifications: int = 0
     overdue_rectifications: int = 0
+    name: str = ""
+
+    COUNTS = ("townships", "registered", "checked", "passed", "open_rectifications", "overdue_rectifications")
+
+    def __post_init__(self):
+        self.name = self.name or (self.county.name if self.county else "")
+
+    @classmethod
+    def total(cls, name: str, lines: list["CountySummary"]) -> "CountySummary":
+        return cls(None, name=name, **{k: sum(getattr(line, k) for line in lines) for k in cls.COUNTS})
 
     @property
     def rate(self) -> float:
         return self.passed / self.townships if self.townships else 0.0
 
 
-def summary_boards(region: Region, standard: Standard, today: date) -> list[CountySummary]:
+@dataclass
+class CityGroup:
+    """A city's counties on the province board, with their 小计 (``city`` None on a city's own board)."""
+
+    city: Region | None
+    lines: list[CountySummary]
+
+    @property
+    def subtotal(self) -> CountySummary:
+        return CountySummary.total(f"{self.city.name}小计" if self.city else "合计", self.lines)
+
+
+@dataclass
+class SummaryBoard:
+    """A city's or a province's board: the counties grouped by city, and the 合计 of them all."""
+
+    groups: list[CityGroup]
+
+    @property
+    def lines(self) -> list[CountySummary]:
+        return [line for group in self.groups for line in group.lines]
+
+    @property
+    def total(self) -> CountySummary:
+        return CountySummary.total("合计", self.lines)
+
+
+def summary_board(region: Region, standard: Standard, today: date, year: int | None = None) -> SummaryBoard:
+    """The counties below ``region`` (a city or the province), grouped by their city."""
+    lines = summary_boards(region, standard, today, year)
+    if region.level != RegionLevel.PROVINCE:
+        return SummaryBoard([CityGroup(None, lines)])
+    cities = db.session.execute(
+        select(Region).where(Region.in_subtree(region.path), Region.level == RegionLevel.CITY).order_by(Region.code)
+    ).scalars().all()
+    by_city: dict[int, list[CountySummary]] = {c.id: [] for c in cities}
+    for line in lines:
+        by_city.setdefault(line.county.parent_id, []).append(line)
+    return SummaryBoard([CityGroup(c, by_city[c.id]) for c in cities if by_city[c.id]])
+
+
+def summary_boards(region: Region, standard: Standard, today: date, year: int | None = None) -> list[CountySummary]:
     """One line per county below a city or province, counted by the database (GROUP BY county): a
     province has ~2,000 townships, and loading each with its federation and latest inspection as
     objects cost ~150 ms a page. Same rules as the county board: the first active federation of each
@@ -257,7 +329,7 @@ def summary_boards(region: Region, standard: Standard, today: date) -> list[Coun
     latest_verdict = (
         select(Inspection.verdict)
         .where(Inspection.organization_id == federations.c.id, Inspection.status == InspectionStatus.FINALIZED,
-               Inspection.kind.in_(COUNTY_CHECKS))
+               Inspection.kind.in_(COUNTY_CHECKS), in_year(year))
         .order_by(Inspection.inspected_on.desc(), Inspection.finalized_at.desc(), Inspection.id.desc())
         .limit(1)
         .correlate(federations)
@@ -283,6 +355,8 @@ def summary_boards(region: Region, standard: Standard, today: date) -> list[Coun
         select(townships.c.parent_id, func.sum(case((not_closed, 1), else_=0)),
                func.sum(case((not_closed & (Rectification.due_on < today), 1), else_=0)))
         .select_from(Rectification)
+        .join(Inspection, Inspection.id == Rectification.inspection_id)
+        .where(in_year(year))
         .join(federations, federations.c.id == Rectification.organization_id)
         .join(townships, townships.c.id == federations.c.region_id)
         .group_by(townships.c.parent_id)

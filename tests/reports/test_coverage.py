@@ -4,9 +4,10 @@ import re
 from datetime import date
 
 from openpyxl import load_workbook
+from sqlalchemy import select
 
 from app.extensions import db
-from app.organizations.models import OrgKind
+from app.organizations.models import Organization, OrgKind
 from app.regions.models import Region
 from app.reports import services
 from app.standards.models import InspectionKind, ItemResult
@@ -64,7 +65,7 @@ def test_excel_export(app, world, client_as):
     assert values[2][:5] == ("乡镇（街道）", "体育总会", "最近县级检查", "乡镇自查（不计入达标）", "有场地")
     assert values[4][0] == "北留镇" and values[4][-3] == "不达标"
     summary = load_workbook(io.BytesIO(client_as("viewer").get("/coverage.xlsx").data)).active
-    assert [row[0] for row in summary.iter_rows(min_row=3, values_only=True)] == ["阳城县", "泽州县"]
+    assert [row[0] for row in summary.iter_rows(min_row=3, values_only=True)] == ["阳城县", "泽州县", "合计"]
 
 
 def test_excel_export_of_a_county_whose_name_no_sheet_title_accepts(app, world, client_as):
@@ -122,3 +123,44 @@ def test_a_clerks_coverage_is_its_own_township_on_the_page_and_in_the_export(app
     assert export.status_code == 200
     rows = [r[0] for r in load_workbook(io.BytesIO(export.data)).active.iter_rows(min_row=4, values_only=True)]
     assert rows == ["凤城镇"]
+
+
+def test_the_province_board_groups_counties_by_city_with_subtotals_and_a_total(app, world, client_as):
+    _world_with_checks(app, world)
+    with app.app_context():
+        province = db.session.get(Region, world.province.id)
+        board = services.summary_board(province, services.township_standard(), date(2026, 11, 22))
+        assert [g.city.name for g in board.groups] == [world.city.name]
+        group = board.groups[0]
+        assert [line.name for line in group.lines] == ["阳城县", "泽州县"]
+        assert (group.subtotal.name, group.subtotal.townships, group.subtotal.passed) == (f"{world.city.name}小计", 3, 1)
+        assert (board.total.name, board.total.townships, board.total.registered, board.total.checked) == ("合计", 3, 3, 2)
+        assert board.total.overdue_rectifications == 2
+    html = client_as("admin").get("/coverage").get_data(as_text=True)
+    assert f'<th colspan="8" scope="rowgroup">{world.city.name}</th>' in html
+    assert f"{world.city.name}小计" in html and '<tr class="total"><td>合计</td><td>3</td>' in html
+    rows = list(load_workbook(io.BytesIO(client_as("admin").get("/coverage.xlsx").data)).active.iter_rows(
+        min_row=3, values_only=True))
+    assert [r[0] for r in rows] == ["阳城县", "泽州县", f"{world.city.name}小计", "合计"]
+    assert rows[-1][1:5] == (3, 3, 2, 1)
+
+
+def test_a_years_board_counts_only_that_years_checks(app, world, client_as):
+    _world_with_checks(app, world)
+    with app.app_context():
+        federation = db.session.execute(select(Organization).where(Organization.region_id == world.town_a1.id)).scalar()
+        make_inspection(federation, inspected_on=date(2025, 9, 1), finalize=True, results={"有场地": ItemResult.FAIL})
+        db.session.commit()
+        county = db.session.get(Region, world.county_a.id)
+        standard = services.township_standard()
+        last_year = {r.township.name: r for r in services.county_board(county, standard, date(2026, 11, 22),
+                                                                         year=2025).rows}
+        assert last_year["凤城镇"].state == "不达标" and last_year["北留镇"].state == "未检查"
+        assert last_year["凤城镇"].open_rectifications == 1  # the finding of 2025's check, not 2026's
+        assert services.county_board(county, standard, date(2026, 11, 22)).rows[0].state == "达标"
+    page = client_as("supervisor").get("/coverage?year=2025").get_data(as_text=True)
+    assert "（2025年度）" in page and '<option value="2025" selected>2025年度检查</option>' in page
+    assert "year=2025" in page.split("导出 Excel")[0].rsplit("href=", 1)[1]
+    title = load_workbook(io.BytesIO(client_as("supervisor").get("/coverage.xlsx?year=2025").data)).active["A1"].value
+    assert title.endswith("（2025年度检查）")
+    assert client_as("supervisor").get("/coverage?year=abc").status_code == 200  # a bad year: the latest checks
