@@ -5,8 +5,11 @@ from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
 from app.extensions import db
+from app.htmx import render
 from app.main import bp
+from app.main.search import search_everything
 from app.organizations.todo import todo_for as organizations_todo
+from app.pagination import FilterForm
 from app.standards.todo import todo_for as standards_todo
 from app.timeutil import local_today
 
@@ -19,6 +22,16 @@ def index():
     groups = standards_todo(current_user, today) + organizations_todo(current_user, today)
     groups.sort(key=lambda g: -g.overdue)
     return render_template("main/index.html", todo_groups=groups)
+
+
+@bp.route("/search")
+@login_required
+def search():
+    """One search box over organisations, inspections and rectifications."""
+    form = FilterForm()  # the lists' own search words, nothing else
+    term = form.q.data
+    return render("main/search.html", "main/_search_results.html", form=form, q=term,
+                  sections=search_everything(term, local_today()))
 
 
 @bp.route("/healthz")
