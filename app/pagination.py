@@ -2,15 +2,16 @@
 import math
 from dataclasses import dataclass
 
-from flask import current_app, request
-from sqlalchemy import func, or_, select
-from wtforms import SelectField, StringField
+from flask import current_app, render_template, request, url_for
+from sqlalchemy import case, func, or_, select
+from wtforms import BooleanField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 
 from app.extensions import db
 from app.forms import QueryForm
 from app.parsing import parse_page
 from app.text import clean_text
+from app.timeutil import format_local, utcnow
 
 
 def page_number() -> int:
@@ -86,11 +87,59 @@ def apply_search(stmt, term: str, *columns):
     return stmt.where(or_(*(col.ilike(like, escape="\\") for col in columns)))
 
 
+@dataclass(frozen=True)
+class Sort:
+    """A column a list may be sorted by: what it orders by (ascending; the last a unique
+    tiebreaker, so pages never overlap), and whether its first click sorts newest first."""
+
+    columns: tuple
+    descending_first: bool = False
+
+
+def in_declared_order(column, enum):
+    """Order by an enum column as its members are declared (待提交, 已提交, 已定稿 …), not by
+    the stored English value."""
+    return case({member: position for position, member in enumerate(enum)}, value=column)
+
+
 class FilterForm(QueryForm):
     """A list's filters, read from the query string: the page and its export read the same
-    values. An unknown choice (a stale or hand-edited link) filters nothing instead of failing."""
+    values. An unknown choice (a stale or hand-edited link) filters nothing instead of failing.
+
+    ``SORTS`` names the columns a user may sort by (``?sort=name``, ``?sort=-name`` for
+    descending); any other value keeps the query's own order."""
 
     q = StringField("搜索", filters=[lambda value: (value or "")[:100]])
+    sort = StringField("排序", filters=[lambda value: (value or "")[:40]])
+    SORTS: dict[str, Sort] = {}
+
+    def ordered(self, stmt):
+        """``stmt`` in the order the user chose by a column header, else as it is."""
+        chosen = self.sort.data or ""
+        sort = self.SORTS.get(chosen.removeprefix("-"))
+        if sort is None:
+            return stmt
+        descending = chosen.startswith("-")
+        return stmt.order_by(None).order_by(*(c.desc() if descending else c.asc() for c in sort.columns))
+
+    def described(self) -> str:
+        """The filters in force, in words, for the top of a printed list (筛选：检查类型：验收 …)."""
+        parts = [f"搜索“{self.q.data}”"] if self.q.data else []
+        for f in self:
+            if isinstance(f, SelectField) and f.data:
+                parts.append(f"{f.label.text}：{dict((c[0], c[1]) for c in f.iter_choices()).get(f.data, f.data)}")
+            elif isinstance(f, BooleanField) and f.data:
+                parts.append(f.label.text)
+        return "，".join(parts) or "全部"
+
+    def sort_link_value(self, key: str) -> str:
+        """The ``sort`` value a click on ``key``'s header asks for: the other way round when it
+        is the current order, else the column's first direction."""
+        if self.sort.data == key:
+            return f"-{key}"
+        if self.sort.data == f"-{key}":
+            return key
+        return f"-{key}" if self.SORTS[key].descending_first else key
 
     def __init__(self, args=None):
         super().__init__(args if args is not None else request.args)
@@ -107,3 +156,17 @@ class FilterForm(QueryForm):
         """The enum member chosen in select ``name``, or None for "all"."""
         value = self[name].data
         return enum(value) if value else None
+
+
+PRINT_LIMIT = 2000  # rows of a printed list; past that, the Excel export holds them
+
+
+def print_view(title: str, table: str, stmt, filters: FilterForm, back_endpoint: str, **context):
+    """A list as paper: every row the filters select (up to PRINT_LIMIT), the filters in words,
+    no navigation, the list's own table template without sorting links."""
+    rows = db.session.execute(stmt.limit(PRINT_LIMIT + 1)).scalars().unique().all()
+    args = request.args.to_dict()
+    return render_template("print_list.html", title=title, table=table, rows=rows[:PRINT_LIMIT],
+                           capped=len(rows) > PRINT_LIMIT, limit=PRINT_LIMIT, criteria=filters.described(),
+                           back_url=url_for(back_endpoint, **args), filters=None,
+                           printed_at=format_local(utcnow()), **context)

@@ -6,10 +6,11 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from app.attachments.services import ACCEPT_ATTR, ACCEPTED, MAX_UPLOAD_BYTES
 from app.forms import EditForm, Form
 from app.organizations import services
-from app.organizations.models import EventKind, OrgKind, OrgLevel, PartyBranch, ReviewResult
+from app.organizations.models import EventKind, Organization, OrgKind, OrgLevel, PartyBranch, ReviewResult
 from app.organizations.services import ORG_FIELDS, PHONE_HINT
-from app.pagination import FilterForm
+from app.pagination import FilterForm, Sort, in_declared_order
 from app.parsing import parse_id
+from app.regions.models import Region
 from app.timeutil import local_today
 
 DATE_MESSAGE = "请按“年-月-日”填写日期，如 2021-05-01。"
@@ -55,6 +56,14 @@ def _choice(label: str, choices, message: str) -> SelectField:
 
 class OrganizationFilters(FilterForm):
     """The registry list's filters; the page and its export read them alike."""
+
+    SORTS = {
+        "name": Sort((Organization.name, Organization.id)),
+        "kind": Sort((in_declared_order(Organization.kind, OrgKind), Organization.id)),
+        "level": Sort((in_declared_order(Organization.level, OrgLevel), Organization.id)),
+        "region": Sort((Region.code, Organization.name, Organization.id)),
+        "term_end": Sort((Organization.term_end, Organization.id)),
+    }
 
     kind = SelectField("组织类型", choices=FilterForm.choices(OrgKind, "全部类型"))
     term = SelectField("换届状态", choices=[SelectChoice("", "全部换届状态")]

@@ -37,7 +37,7 @@ def _filtered(filters: OrganizationFilters, today):
         region = db.session.execute(select(Region).where(Region.id == filters.region_id)).scalar_one_or_none()
     stmt = services.organization_query(term=filters.q.data, kind=filters.kind.data, region=region,
                                        status_term=filters.term.data, today=today)
-    return stmt.options(contains_eager(Organization.region))
+    return filters.ordered(stmt).options(contains_eager(Organization.region))
 
 
 def _filter_regions():

@@ -3,8 +3,10 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from app.forms import EditForm, Form
-from app.pagination import FilterForm
-from app.standards.models import InspectionKind, InspectionStatus, RectificationStatus, Verdict
+from app.organizations.models import Organization
+from app.pagination import FilterForm, Sort, in_declared_order
+from app.regions.models import Region
+from app.standards.models import Inspection, InspectionKind, InspectionStatus, Rectification, RectificationStatus, Verdict
 from app.timeutil import local_today
 
 
@@ -20,12 +22,27 @@ class NewInspectionForm(Form):
 
 
 class InspectionFilters(FilterForm):
+    # inspection_query joins the organisation and the region: their names sort too.
+    SORTS = {
+        "organization": Sort((Organization.name, Inspection.id)),
+        "region": Sort((Region.code, Inspection.id)),
+        "kind": Sort((in_declared_order(Inspection.kind, InspectionKind), Inspection.id)),
+        "inspected_on": Sort((Inspection.inspected_on, Inspection.id), descending_first=True),
+        "status": Sort((in_declared_order(Inspection.status, InspectionStatus), Inspection.id)),
+        "verdict": Sort((in_declared_order(Inspection.verdict, Verdict), Inspection.id)),
+    }
     kind = SelectField("检查类型", choices=FilterForm.choices(InspectionKind, "全部类型"))
     status = SelectField("状态", choices=FilterForm.choices(InspectionStatus, "全部状态"))
     verdict = SelectField("结论", choices=FilterForm.choices(Verdict, "全部结论"))
 
 
 class RectificationFilters(FilterForm):
+    SORTS = {
+        "organization": Sort((Organization.name, Rectification.id)),
+        "owner": Sort((Rectification.owner, Rectification.id)),
+        "due_on": Sort((Rectification.due_on, Rectification.id)),
+        "status": Sort((in_declared_order(Rectification.status, RectificationStatus), Rectification.id)),
+    }
     status = SelectField("状态", choices=FilterForm.choices(RectificationStatus, "全部状态"))
     overdue = BooleanField("只看逾期", false_values=("", "0", "false"))
 

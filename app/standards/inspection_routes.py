@@ -14,7 +14,7 @@ from app.extensions import db
 from app.forms import EditForm
 from app.htmx import render
 from app.organizations.models import Organization
-from app.pagination import paginate
+from app.pagination import paginate, print_view
 from app.parsing import parse_year
 from app.permissions import county_required
 from app.printing.downloads import ascii_name, file_name, send_download
@@ -58,6 +58,15 @@ def export():
     today = local_today()
     return send_download(exports.inspections_workbook(rows), file_name("检查验收", f"{today:%Y%m%d}", suffix=".xlsx"),
                          fallback=ascii_name("inspections", current_user.region.code, today, suffix=".xlsx"))
+
+
+@bp.route("/inspections/print-view")
+@login_required
+def print_list():
+    """The list as the filters select it, as paper (the browser prints it)."""
+    filters = InspectionFilters()
+    return print_view("检查验收台账", "standards/_inspection_table.html", services.inspection_query(filters), filters,
+                      "inspections.index")
 
 
 @bp.route("/organizations/<int:org_id>/inspections/new", methods=["GET", "POST"])

@@ -83,7 +83,7 @@ def inspection_query(filters):
         stmt = stmt.where(Inspection.status == status)
     if verdict := filters.chosen("verdict", Verdict):
         stmt = stmt.where(Inspection.verdict == verdict)
-    return stmt
+    return filters.ordered(stmt)
 
 
 def new_verification_code() -> str:

@@ -6,7 +6,7 @@ from flask_login import current_user, login_required
 from app.attachments.services import ACCEPT_ATTR, attachments_for
 from app.extensions import db
 from app.htmx import render
-from app.pagination import paginate
+from app.pagination import paginate, print_view
 from app.permissions import county_required
 from app.printing.downloads import ascii_name, file_name, send_download
 from app.rules import RuleError
@@ -43,6 +43,16 @@ def export():
     return send_download(exports.rectifications_workbook(rows, today),
                          file_name("整改台账", f"{today:%Y%m%d}", suffix=".xlsx"),
                          fallback=ascii_name("rectifications", current_user.region.code, today, suffix=".xlsx"))
+
+
+@bp.route("/rectifications/print-view")
+@login_required
+def print_list():
+    """整改台账 as the filters select it, as paper (the browser prints it)."""
+    filters = RectificationFilters()
+    today = local_today()
+    return print_view("整改台账", "standards/_rectification_table.html", services.rectification_query(filters, today),
+                      filters, "rectifications.index", today=today)
 
 
 def _page(rectification: Rectification, status: int = 200, **overrides):

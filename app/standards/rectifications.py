@@ -42,7 +42,7 @@ def rectification_query(filters, today: date):
         stmt = stmt.where(Rectification.status == status)
     if filters.overdue.data:
         stmt = stmt.where(Rectification.status != RectificationStatus.CLOSED, Rectification.due_on < today)
-    return stmt
+    return filters.ordered(stmt)
 
 
 def open_for_failures(inspection: Inspection, *, due_on: date | None = None, owner: str = "") -> list[Rectification]:
