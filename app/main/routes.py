@@ -1,12 +1,12 @@
 
-from flask import jsonify, render_template
+from flask import abort, jsonify, render_template
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
 from app.extensions import db
 from app.htmx import render
-from app.main import bp
+from app.main import bp, help_pages
 from app.main.search import search_everything
 from app.organizations.todo import todo_for as organizations_todo
 from app.pagination import FilterForm
@@ -32,6 +32,14 @@ def search():
     term = form.q.data
     return render("main/search.html", "main/_search_results.html", form=form, q=term,
                   sections=search_everything(term, local_today()))
+
+
+@bp.route("/help")
+@bp.route("/help/<slug>")
+@login_required
+def help_page(slug: str = "todo"):
+    topic = help_pages.BY_SLUG.get(slug) or abort(404)
+    return render_template(f"help/{topic.slug}.html", topic=topic, topics=help_pages.TOPICS)
 
 
 @bp.route("/healthz")
