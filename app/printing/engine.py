@@ -86,6 +86,13 @@ def render_pdf(html: str) -> bytes:
         return eng.document(html, allowed_roots()).write_pdf()
 
 
+def page_count(html: str) -> int:
+    """How many pages ``html`` prints on: the layout without writing the PDF."""
+    eng = engine()
+    with eng.lock, no_gc():
+        return len(eng.document(html, allowed_roots()).pages)
+
+
 def warm_up() -> None:
     """Import WeasyPrint, load the font and lay out a line: what the first PDF of a process
     would otherwise pay. The batch forkserver runs it once, so its children start warm."""

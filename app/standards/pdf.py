@@ -22,7 +22,7 @@ from app.extensions import db
 from app.jobs.registry import JobResult, job_handler
 from app.printing.batch import ProgressCallback, render_batch
 from app.printing.downloads import file_name
-from app.printing.engine import STYLESHEET, render_pdf
+from app.printing.engine import STYLESHEET, page_count, render_pdf
 from app.regions.names import full_region_name
 from app.standards.rules import results_checksum
 
@@ -76,6 +76,22 @@ def sheet_html(inspection, site: str | None = None) -> str:
 def audit_sheet_pdf(inspection) -> bytes:
     """The audit sheet (检查表) of one inspection; a draft prints with a 草稿 watermark."""
     return render_pdf(sheet_html(inspection))
+
+
+SHEET_PAGES_KEPT = 1000
+_sheet_pages: dict[tuple[int, str], int] = {}
+
+
+def sheet_pages(inspection) -> int:
+    """How many pages a finalized inspection's sheet prints on, for the verification page to
+    confirm the paper is whole. A finalized sheet never changes, so each process lays it out
+    once (a few hundred ms) and keeps the count."""
+    key = (inspection.id, results_checksum(inspection))
+    if key not in _sheet_pages:
+        if len(_sheet_pages) >= SHEET_PAGES_KEPT:
+            _sheet_pages.clear()
+        _sheet_pages[key] = page_count(sheet_html(inspection))
+    return _sheet_pages[key]
 
 
 def blank_sheet_html(version) -> str:

@@ -10,6 +10,7 @@ from wtforms.validators import DataRequired
 from app.extensions import db
 from app.forms import Form
 from app.scoping import in_scope, unscoped
+from app.standards import pdf
 from app.standards.models import Inspection
 from app.standards.rules import CODE_ALPHABET, results_checksum
 from app.throttle import allow
@@ -76,6 +77,7 @@ def public_facts(inspection: Inspection) -> dict:
         "finalized": inspection.is_finalized, "verdict": inspection.verdict.label if inspection.verdict else "",
         "signed_by": inspection.signed_by, "signed_on": inspection.signed_on,
         "item_count": len(inspection.results), "checksum": results_checksum(inspection),
+        "pages": pdf.sheet_pages(inspection) if inspection.is_finalized else None,
     }
 
 

@@ -56,3 +56,26 @@ def test_a_long_standard_breaks_with_the_signatures_beside_the_last_results(app,
                           capture_output=True, text=True, check=True).stdout
     # The signatures share their page with the last results (and the table's header repeats there).
     assert "检查人（签字）" in last and "第14项" in last and "序号" in last
+
+
+def test_the_verification_page_gives_the_page_count_the_printed_sheet_has(app, client, world, tmp_path):
+    """A scan of the QR code tells whether the paper in hand is whole: one page for a default
+    standard, as many as the real PDF has for a longer one."""
+    with app.test_request_context(), unscoped():
+        standard = db.session.execute(db.select(Standard).where(Standard.name == "四有")).scalar_one()
+        short = _inspection(world, standard)
+        short_sheet = save_pdf(pdf.audit_sheet_pdf(short), tmp_path, "short.pdf")
+        items = [{"code": str(n), "title": f"第{n}项", "criterion": "有明确的制度和记录，" * 3, "required": True}
+                 for n in range(1, 15)]
+        publish_version(standard, note="扩展为十四项", items=items, published_by="测试")
+        db.session.expire(standard)
+        org = make_org(world.town_a2, kind=standard.org_kind, level=standard.org_level, name="北留镇测试组织")
+        long = make_inspection(org, notes={i.title: NOTE for i in standard.current_version.items}, finalize=True)
+        long_sheet = save_pdf(pdf.audit_sheet_pdf(long), tmp_path, "long.pdf")
+        db.session.commit()
+        codes = short.verification_code, long.verification_code
+    for code, sheet in zip(codes, (short_sheet, long_sheet)):
+        pages = pdf_pages(sheet)
+        page = client.get(f"/v/{code}").get_data(as_text=True)
+        assert f"检查表共 {pages} 页" in page
+    assert pdf_pages(long_sheet) >= 2
