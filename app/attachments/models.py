@@ -22,6 +22,7 @@ class Attachment(Audited, RegionScoped, db.Model):
     owner_type: Mapped[str] = mapped_column(String(40))
     owner_id: Mapped[int]
     filename: Mapped[str] = mapped_column(String(200))  # as the user named it
+    caption: Mapped[str] = mapped_column(String(100), default="")  # what the uploader says it shows
     content_type: Mapped[str] = mapped_column(String(100))  # as detected from the content
     size: Mapped[int]
     sha256: Mapped[str] = mapped_column(String(64))  # the stored file's name

@@ -212,9 +212,10 @@ def prepare_uploads(files) -> tuple[list[PreparedFile], list[str]]:
     return prepared, errors
 
 
-def attach(prepared: list[PreparedFile], *, owner, region_id: int) -> list[Attachment]:
-    """Record prepared files as ``owner``'s attachments. Content the record already has (the
-    same photo sent again after a reload on a slow link) is not attached a second time."""
+def attach(prepared: list[PreparedFile], *, owner, region_id: int, caption: str = "") -> list[Attachment]:
+    """Record prepared files as ``owner``'s attachments, each with the uploader's ``caption``.
+    Content the record already has (the same photo sent again after a reload on a slow link)
+    is not attached a second time."""
     uploader = current_user if current_user and current_user.is_authenticated else None
     held = set(db.session.execute(
         select(Attachment.sha256).where(Attachment.owner_type == owner.__tablename__, Attachment.owner_id == owner.id)
@@ -226,8 +227,8 @@ def attach(prepared: list[PreparedFile], *, owner, region_id: int) -> list[Attac
             fresh.append(f)
     attachments = [
         Attachment(
-            owner_type=owner.__tablename__, owner_id=owner.id, filename=f.filename, content_type=f.content_type,
-            size=f.size, sha256=f.sha256, width=f.width, height=f.height, region_id=region_id,
+            owner_type=owner.__tablename__, owner_id=owner.id, filename=f.filename, caption=caption[:100],
+            content_type=f.content_type, size=f.size, sha256=f.sha256, width=f.width, height=f.height, region_id=region_id,
             uploaded_by=uploader.username if uploader else "系统", uploaded_by_id=uploader.id if uploader else None,
         )
         for f in fresh

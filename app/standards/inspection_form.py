@@ -1,5 +1,5 @@
 """The per-item results form of one inspection, built as a class from the inspection's items."""
-from wtforms import MultipleFileField, RadioField, TextAreaField
+from wtforms import MultipleFileField, RadioField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length
 
@@ -28,6 +28,9 @@ def results_form(inspection: Inspection):
             "说明", default=row.note, validators=[Length(max=1000, message="说明不能超过 1000 个字。")],
         ))
         setattr(ResultsForm, f"evidence_{row.id}", MultipleFileField("佐证材料"))
+        setattr(ResultsForm, f"caption_{row.id}", StringField(
+            "照片说明", validators=[Length(max=100, message="照片说明不能超过 100 个字。")],
+        ))
     return ResultsForm(obj=inspection)
 
 
@@ -42,6 +45,7 @@ def posted_entry(form, inspection: Inspection, request) -> ResultsEntry:
         inspected_on=form.inspected_on.data, inspectors=form.inspectors.data or "", summary=form.summary.data or "",
         values=values,
         uploads={r.id: request.files.getlist(f"evidence_{r.id}") for r in inspection.results},
+        captions={r.id: form[f"caption_{r.id}"].data or "" for r in inspection.results},
         remove_attachment_ids=request.form.getlist("remove_evidence", type=int),
         opened_version=form.opened_version,
     )

@@ -51,6 +51,7 @@ class ResultsEntry:
     summary: str = ""
     values: dict[int, tuple[ItemResult | None, str]] = field(default_factory=dict)
     uploads: dict[int, list] = field(default_factory=dict)
+    captions: dict[int, str] = field(default_factory=dict)  # what the new files of a result show
     remove_attachment_ids: list[int] = field(default_factory=list)
     opened_version: int | None = None  # the inspection's row version when the page was opened
 
@@ -222,7 +223,7 @@ def save(inspection: Inspection, user: User, entry: ResultsEntry) -> dict[int, l
                 if attachment.id in entry.remove_attachment_ids:
                     delete_attachment(attachment)
     for row in inspection.results:
-        attach(prepared[row.id][0], owner=row, region_id=inspection.region_id)
+        attach(prepared[row.id][0], owner=row, region_id=inspection.region_id, caption=entry.captions.get(row.id, ""))
     return {row_id: errors for row_id, (_, errors) in prepared.items() if errors}
 
 

@@ -94,13 +94,18 @@ def sheet_pages(inspection) -> int:
     return _sheet_pages[key]
 
 
-def blank_sheet_html(version) -> str:
+def blank_sheet_html(version, inspection=None) -> str:
+    """The blank sheet of ``version``; printed for an ``inspection`` (from its page), it carries
+    that inspection's organisation, region, kind, date, inspectors and verification code, so the
+    hand-filled paper is tied to the record it will be typed into."""
     from app.standards.models import InspectionKind, ItemResult, Verdict
 
     standard = version.standard
     title = f"{standard.title.removesuffix('标准')}检查表"
     return render_template(
-        "standards/pdf/blank_sheet.html", version=version, standard=standard, title=title,
+        "standards/pdf/blank_sheet.html", version=version, standard=standard, title=title, inspection=inspection,
+        region_name=full_region_name(inspection.region) if inspection else "",
+        verify_url=verify_url(inspection.verification_code) if inspection else None,
         kinds=[k.label for k in InspectionKind], results=[r.label for r in ItemResult],
         # A required item either meets the standard or not: its footnote forbids 不适用.
         required_results=[ItemResult.PASS.label, ItemResult.FAIL.label],
@@ -108,9 +113,9 @@ def blank_sheet_html(version) -> str:
     )
 
 
-def blank_sheet_pdf(version) -> bytes:
+def blank_sheet_pdf(version, inspection=None) -> bytes:
     """A sheet to fill by hand on site: empty fields and □ boxes for every item."""
-    return render_pdf(blank_sheet_html(version))
+    return render_pdf(blank_sheet_html(version, inspection))
 
 
 def evidence_html(inspection) -> str:
@@ -124,7 +129,7 @@ def evidence_html(inspection) -> str:
             path = stored_path(attachment.sha256)
             if attachment.is_image and path.is_file():
                 number += 1  # 图 1, 图 2 … through the whole appendix, as the sheet's text cites them
-                photos.append({"src": path.as_uri(), "number": number, "caption": photo_caption(result)})
+                photos.append({"src": path.as_uri(), "number": number, "caption": photo_caption(result, attachment)})
             else:
                 others.append(attachment)
         if photos or others:
@@ -135,11 +140,12 @@ def evidence_html(inspection) -> str:
     )
 
 
-def photo_caption(result, limit: int = 60) -> str:
-    """A photo says what it proves: its item and what the inspector noted, not its file name."""
-    note = " ".join(result.note.split())
+def photo_caption(result, attachment=None, limit: int = 60) -> str:
+    """A photo says what it proves: its item, and what its uploader said it shows, else what the
+    inspector noted on the item; never its file name."""
+    text = " ".join(((attachment.caption if attachment is not None else "") or result.note).split())
     caption = f"{result.item.code}. {result.item.title}"
-    return f"{caption}：{note[:limit]}{'…' if len(note) > limit else ''}" if note else caption
+    return f"{caption}：{text[:limit]}{'…' if len(text) > limit else ''}" if text else caption
 
 
 def evidence_pdf(inspection) -> bytes:

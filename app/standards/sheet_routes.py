@@ -1,6 +1,6 @@
 """Printed paper: an inspection's audit sheet and evidence appendix, a blank sheet of a standard
 version, and batch printing as a background job."""
-from flask import Blueprint, current_app, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from wtforms import DateField, SelectField
@@ -43,10 +43,17 @@ def evidence_sheet(inspection_id: int):
 @bp.route("/standards/versions/<int:version_id>/blank.pdf")
 @login_required
 def blank_sheet(version_id: int):
-    """A blank sheet of one standard version, to fill by hand on site."""
+    """A blank sheet of one standard version, to fill by hand on site; ``?inspection_id=`` prints
+    it for that inspection (its organisation, date and code filled in)."""
     version = scoped_get_or_404(StandardVersion, version_id)
-    name = pdf.filename(version.standard.title.removesuffix("标准"), "检查表", f"第{version.number}版", "空白")
-    return send_download(pdf.blank_sheet_pdf(version), name, inline=True,
+    inspection = None
+    if "inspection_id" in request.args:
+        inspection = scoped_get_or_404(Inspection, request.args["inspection_id"])
+        if inspection.version_id != version.id:
+            abort(404)
+    name = pdf.filename(inspection.organization.name if inspection else "",
+                        version.standard.title.removesuffix("标准"), "检查表", f"第{version.number}版", "空白")
+    return send_download(pdf.blank_sheet_pdf(version, inspection), name, inline=True,
                          fallback=ascii_name("blank-sheet", version.standard.code, f"v{version.number}", suffix=".pdf"))
 
 

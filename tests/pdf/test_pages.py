@@ -74,7 +74,7 @@ def test_the_verification_page_gives_the_page_count_the_printed_sheet_has(app, c
         long_sheet = save_pdf(pdf.audit_sheet_pdf(long), tmp_path, "long.pdf")
         db.session.commit()
         codes = short.verification_code, long.verification_code
-    for code, sheet in zip(codes, (short_sheet, long_sheet)):
+    for code, sheet in zip(codes, (short_sheet, long_sheet), strict=True):
         pages = pdf_pages(sheet)
         page = client.get(f"/v/{code}").get_data(as_text=True)
         assert f"检查表共 {pages} 页" in page

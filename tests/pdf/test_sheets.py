@@ -91,6 +91,24 @@ def test_blank_sheet_for_filling_by_hand(supervisor_client, finalized, tmp_path)
     assert_one_embedded_cjk_face(path)
 
 
+def test_a_blank_sheet_printed_from_an_inspection_carries_its_organisation_and_code(
+        client_as, supervisor_client, finalized, tmp_path):
+    url = f"/standards/versions/{finalized['version_id']}/blank.pdf?inspection_id={finalized['id']}"
+    page = supervisor_client.get(f"/inspections/{finalized['id']}").get_data(as_text=True)
+    assert f'href="{url.replace("&", "&amp;")}"' in page  # the page's 空白检查表 link
+    response = supervisor_client.get(url)
+    assert response.status_code == 200
+    assert quote("凤城镇体育总会") in response.headers["Content-Disposition"]
+    path = save_pdf(response.data, tmp_path)
+    text = pdf_text(path).replace(" ", "")
+    for expected in ["凤城镇体育总会", "凤城镇", "验收", "2026年3月5日", f"核验码{finalized['code']}", "第1页共1页"]:
+        assert expected in text, expected
+    assert "自查□" not in text  # the kind is the inspection's, not a box to tick
+    assert_one_embedded_cjk_face(path)
+    # Another township's inspection is not printed onto any sheet.
+    assert client_as("clerk_b").get(url).status_code == 404
+
+
 def test_evidence_appendix_shows_the_photos(app, supervisor_client, finalized, tmp_path):
     from app.attachments.services import save_upload
     from app.scoping import set_scope

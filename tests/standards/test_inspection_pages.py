@@ -287,3 +287,31 @@ def test_no_evidence_is_attached_to_a_closed_rectification(app, client_as, world
     assert response.status_code == 422
     with app.app_context():
         assert db.session.execute(select(Attachment)).first() is None
+
+
+def test_the_uploaders_caption_is_kept_shown_and_printed_under_the_photo(app, client_as, org_id, tmp_path):
+    from tests.pdf.conftest import pdf_text, save_pdf
+
+    supervisor = client_as("supervisor")
+    response = supervisor.post(f"/organizations/{org_id}/inspections/new",
+                               data={"kind": "acceptance", "inspected_on": "2026-05-10", "inspectors": "李建国"})
+    inspection_id = int(response.headers["Location"].rsplit("/", 1)[1])
+    inspection = _inspection(app, inspection_id)
+    venue = next(r for r in inspection.results if r.item.title == "有场地")
+    data = _answers(inspection)
+    data[f"note_{venue.id}"] = "场地齐全"
+    data[f"evidence_{venue.id}"] = (io.BytesIO(jpeg_bytes()), "IMG_2031.JPG")
+    data[f"caption_{venue.id}"] = "镇文化广场篮球场"
+    assert supervisor.post(f"/inspections/{inspection_id}", data=data,
+                           content_type="multipart/form-data").status_code == 303
+    with app.app_context():
+        assert db.session.execute(select(Attachment.caption).filter_by(owner_id=venue.id)).scalar_one() == "镇文化广场篮球场"
+    page = supervisor.get(f"/inspections/{inspection_id}").get_data(as_text=True)
+    assert '<small class="hint">镇文化广场篮球场</small>' in page
+    text = pdf_text(save_pdf(supervisor.get(f"/inspections/{inspection_id}/evidence.pdf").data, tmp_path))
+    assert "图1" in text.replace(" ", "") and "1.有场地：镇文化广场篮球场" in text.replace(" ", "")
+
+    too_long = _answers(inspection)
+    too_long[f"caption_{venue.id}"] = "长" * 101
+    refused = supervisor.post(f"/inspections/{inspection_id}", data=too_long, content_type="multipart/form-data")
+    assert refused.status_code == 422 and "照片说明不能超过 100 个字。" in refused.get_data(as_text=True)
