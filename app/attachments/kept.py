@@ -33,10 +33,10 @@ def from_tokens(tokens) -> list[PreparedFile]:
     return kept
 
 
-def gather(request, files) -> tuple[list[PreparedFile], list[str]]:
-    """The files kept from a refused submit (still ticked) and the newly chosen ones, prepared;
-    and one sentence per refused new file."""
+def gather(request, files, field: str = FIELD) -> tuple[list[PreparedFile], list[str]]:
+    """The files kept from a refused submit (still ticked in ``field``) and the newly chosen
+    ones, prepared; and one sentence per refused new file."""
     prepared, errors = prepare_uploads(files)
-    kept = from_tokens(request.form.getlist(FIELD))
+    kept = from_tokens(request.form.getlist(field))
     seen = {f.sha256 for f in kept}
     return kept + [f for f in prepared if f.sha256 not in seen], errors

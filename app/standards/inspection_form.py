@@ -3,6 +3,7 @@ from wtforms import MultipleFileField, RadioField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length
 
+from app.attachments import kept
 from app.standards.forms import InspectionHeaderForm
 from app.standards.inspections import ResultsEntry
 from app.standards.models import Inspection, ItemResult
@@ -34,8 +35,27 @@ def results_form(inspection: Inspection):
     return ResultsForm(obj=inspection)
 
 
-def posted_entry(form, inspection: Inspection, request) -> ResultsEntry:
-    """What a validated results form posted; an unknown result value counts as unanswered."""
+def kept_field(result_id: int) -> str:
+    return f"{kept.FIELD}_{result_id}"
+
+
+def posted_uploads(inspection: Inspection, request) -> dict[int, tuple[list, list[str]]]:
+    """Per result, the files posted with the page (newly chosen, or kept from a refused submit),
+    checked and stored, and a sentence per file refused. Read before anything else is checked,
+    so a refusal can hand the accepted files back (``kept_tokens``) instead of losing them."""
+    return {r.id: kept.gather(request, request.files.getlist(f"evidence_{r.id}"), kept_field(r.id))
+            for r in inspection.results}
+
+
+def kept_tokens(uploads: dict[int, tuple[list, list[str]]]) -> dict[int, list[tuple]]:
+    """The accepted files of a refused page, as (file, token) per result: the page names them
+    (已选择：…) and the next submit attaches them without choosing them again."""
+    return {row_id: [(f, kept.token(f)) for f in files] for row_id, (files, _) in uploads.items() if files}
+
+
+def posted_entry(form, inspection: Inspection, request, uploads: dict[int, tuple[list, list[str]]]) -> ResultsEntry:
+    """What a validated results form posted, with its ``posted_uploads``; an unknown result
+    value counts as unanswered."""
     values = {}
     for row in inspection.results:
         raw = form[f"result_{row.id}"].data
@@ -44,7 +64,7 @@ def posted_entry(form, inspection: Inspection, request) -> ResultsEntry:
     return ResultsEntry(
         inspected_on=form.inspected_on.data, inspectors=form.inspectors.data or "", summary=form.summary.data or "",
         values=values,
-        uploads={r.id: request.files.getlist(f"evidence_{r.id}") for r in inspection.results},
+        uploads=uploads,
         captions={r.id: form[f"caption_{r.id}"].data or "" for r in inspection.results},
         remove_attachment_ids=request.form.getlist("remove_evidence", type=int),
         opened_version=form.opened_version,

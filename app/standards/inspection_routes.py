@@ -30,7 +30,7 @@ from app.standards.forms import (
     ReturnInspectionForm,
     SpotCheckForm,
 )
-from app.standards.inspection_form import posted_entry, results_form
+from app.standards.inspection_form import kept_tokens, posted_entry, posted_uploads, results_form
 from app.standards.models import Inspection, InspectionKind, InspectionResult, Rectification, StandardVersion
 from app.standards.rules import allowed_kinds, can_edit
 from app.timeutil import local_today
@@ -115,6 +115,7 @@ def _page(inspection: Inspection, status: int = 200, **overrides):
         "is_county": current_user.is_county,
         "evidence": attachments_for(RESULT_OWNER, [r.id for r in inspection.results]),
         "upload_errors": {},
+        "kept": {},  # files accepted from a refused submit, by result id: (file, token)
         "stale": None,
         "unanswered": False,
         "accept": ACCEPT_ATTR,
@@ -133,17 +134,19 @@ def _page(inspection: Inspection, status: int = 200, **overrides):
     return render_template("standards/inspection.html", **context), status
 
 
-def _refused(inspection_id: int, error: RuleError, fallback: str, **forms):
-    """Roll back what the action began and show the page again, the forms as they were posted."""
+def _refused(inspection_id: int, error: RuleError, fallback: str, uploads=None, **forms):
+    """Roll back what the action began and show the page again, the forms as they were posted
+    and the files accepted from ``uploads`` kept for the next submit."""
     db.session.rollback()
     inspection = _load(inspection_id)
+    kept = kept_tokens(uploads or {})
     if isinstance(error, StaleEdit):  # someone saved meanwhile: show it, keep what was typed
         shown = next((f for f in forms.values() if isinstance(f, EditForm)), None) or next(iter(forms.values()))
         shown.form_errors.append(error.message)
         for form in forms.values():
             if isinstance(form, EditForm):
                 form.reopen_at(inspection)
-        return _page(inspection, 409, stale=error.latest, **forms)
+        return _page(inspection, 409, stale=error.latest, kept=kept, **forms)
     upload_errors = getattr(error, "by_result", {})
     if upload_errors:
         error = RuleError("有文件未能上传，本次未提交；请重新选择被拒绝的文件后再试。", "summary")
@@ -152,7 +155,7 @@ def _refused(inspection_id: int, error: RuleError, fallback: str, **forms):
     for field, message in error.problems.items():
         name = field or fallback
         RuleError(message, name).show_on(next((f for f in candidates if name in f), candidates[0]))
-    return _page(inspection, 422, upload_errors=upload_errors, unanswered=unanswered, **forms)
+    return _page(inspection, 422, upload_errors=upload_errors, unanswered=unanswered, kept=kept, **forms)
 
 
 @bp.route("/inspections/<int:inspection_id>")
@@ -169,12 +172,13 @@ def _post_results(inspection_id: int, action, done):
     if not can_edit(inspection, current_user):
         abort(403)
     form = results_form(inspection)
+    uploads = posted_uploads(inspection, request)
     if not form.validate_on_submit():
-        return _page(inspection, 422, form=form)
+        return _page(inspection, 422, form=form, kept=kept_tokens(uploads), upload_errors=services.refused_files(uploads))
     try:
-        refused = action(inspection, current_user, posted_entry(form, inspection, request))
+        refused = action(inspection, current_user, posted_entry(form, inspection, request, uploads))
     except RuleError as error:
-        return _refused(inspection_id, error, "summary", form=form)
+        return _refused(inspection_id, error, "summary", uploads, form=form)
     db.session.commit()
     if refused:
         return _page(_load(inspection_id), 422, form=form, upload_errors=refused)
@@ -223,16 +227,17 @@ def finalize(inspection_id: int):
     if request.form.get("with_results") and can_edit(inspection, current_user):
         results = results_form(inspection)
     forms = {"finalize_form": finalize_form} | ({"form": results} if results is not None else {})
+    uploads = posted_uploads(inspection, request) if results is not None else {}
     if not finalize_form.validate_on_submit() or (results is not None and not results.validate()):
-        return _page(inspection, 422, **forms)
+        return _page(inspection, 422, kept=kept_tokens(uploads), upload_errors=services.refused_files(uploads), **forms)
     try:
         rectifications = services.finalize(
             inspection, current_user, signed_by=finalize_form.signed_by.data, signed_on=finalize_form.signed_on.data,
             due_on=finalize_form.due_on.data, owner=finalize_form.owner.data or "",
-            entry=posted_entry(results, inspection, request) if results is not None else None,
+            entry=posted_entry(results, inspection, request, uploads) if results is not None else None,
         )
     except RuleError as error:
-        return _refused(inspection_id, error, "signed_by", **forms)
+        return _refused(inspection_id, error, "signed_by", uploads, **forms)
     db.session.commit()
     message = f"已定稿签字，结论：{inspection.verdict.label}。"
     if rectifications:

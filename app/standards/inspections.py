@@ -9,7 +9,7 @@ from datetime import date
 from sqlalchemy import exists, select
 from sqlalchemy.orm import contains_eager
 
-from app.attachments.services import attach, attachments_for, delete_attachment, prepare_uploads
+from app.attachments.services import PreparedFile, attach, attachments_for, delete_attachment
 from app.auth.models import User
 from app.extensions import db
 from app.organizations.models import Organization, OrgKind, OrgLevel, OrgStatus
@@ -50,7 +50,9 @@ class ResultsEntry:
     inspectors: str = ""
     summary: str = ""
     values: dict[int, tuple[ItemResult | None, str]] = field(default_factory=dict)
-    uploads: dict[int, list] = field(default_factory=dict)
+    # Per result, the files posted, already checked and stored (prepare_uploads), and a sentence
+    # per file refused.
+    uploads: dict[int, tuple[list[PreparedFile], list[str]]] = field(default_factory=dict)
     captions: dict[int, str] = field(default_factory=dict)  # what the new files of a result show
     remove_attachment_ids: list[int] = field(default_factory=list)
     opened_version: int | None = None  # the inspection's row version when the page was opened
@@ -211,8 +213,8 @@ def save(inspection: Inspection, user: User, entry: ResultsEntry) -> dict[int, l
     returned by result id, for the page to name at their items."""
     require_version(inspection, entry.opened_version)
     _require_editable(inspection, user)
-    # Files first: photos are decoded and stored before the first row is written.
-    prepared = {row.id: prepare_uploads(entry.uploads.get(row.id, [])) for row in inspection.results}
+    # The files were decoded and stored before the first row is written (posted_uploads).
+    prepared = {row.id: entry.uploads.get(row.id, ([], [])) for row in inspection.results}
     update_header(inspection, user, inspected_on=entry.inspected_on, inspectors=entry.inspectors,
                   summary=entry.summary)
     record_results(inspection, user, entry.values)
@@ -224,7 +226,12 @@ def save(inspection: Inspection, user: User, entry: ResultsEntry) -> dict[int, l
                     delete_attachment(attachment)
     for row in inspection.results:
         attach(prepared[row.id][0], owner=row, region_id=inspection.region_id, caption=entry.captions.get(row.id, ""))
-    return {row_id: errors for row_id, (_, errors) in prepared.items() if errors}
+    return refused_files(prepared)
+
+
+def refused_files(uploads: dict[int, tuple[list, list[str]]]) -> dict[int, list[str]]:
+    """The sentences for the files refused, by result id, for the page to name at their items."""
+    return {row_id: errors for row_id, (_, errors) in uploads.items() if errors}
 
 
 def _save_all(inspection: Inspection, user: User, entry: ResultsEntry | None) -> None:

@@ -1,5 +1,6 @@
 """The inspection workflow through HTTP: start, fill in with evidence, submit, finalize, rectify."""
 import io
+import re
 from datetime import date
 
 import pytest
@@ -315,3 +316,35 @@ def test_the_uploaders_caption_is_kept_shown_and_printed_under_the_photo(app, cl
     too_long[f"caption_{venue.id}"] = "长" * 101
     refused = supervisor.post(f"/inspections/{inspection_id}", data=too_long, content_type="multipart/form-data")
     assert refused.status_code == 422 and "照片说明不能超过 100 个字。" in refused.get_data(as_text=True)
+
+
+def test_a_refused_submit_keeps_the_chosen_photo_for_the_next_one(app, client_as, org_id):
+    """Submitting with an item unanswered (or a caption too long) is refused and nothing is
+    saved; the photo chosen comes back as 已选择 and goes in with the next submit, unchosen."""
+    clerk = client_as("clerk")
+    response = clerk.post(f"/organizations/{org_id}/inspections/new",
+                          data={"kind": "self_check", "inspected_on": "2026-05-10", "inspectors": "王晓燕"})
+    inspection_id = int(response.headers["Location"].rsplit("/", 1)[1])
+    inspection = _inspection(app, inspection_id)
+    venue, activities = (next(r for r in inspection.results if r.item.title == t) for t in ("有场地", "有活动"))
+    data = _answers(inspection)
+    del data[f"result_{activities.id}"]
+    data[f"evidence_{venue.id}"] = (io.BytesIO(jpeg_bytes()), "篮球场.jpg")
+    refused = clerk.post(f"/inspections/{inspection_id}/submit", data=data, content_type="multipart/form-data")
+    html = refused.get_data(as_text=True)
+    assert refused.status_code == 422 and "已选择：篮球场.jpg（不必重新选择）" in html
+    token = re.search(rf'name="kept_upload_{venue.id}" value="([^"]+)"', html).group(1)
+    with app.app_context():
+        assert db.session.execute(select(Attachment)).first() is None  # nothing saved by the refusal
+
+    too_long = _answers(inspection) | {f"kept_upload_{venue.id}": token, f"caption_{venue.id}": "长" * 101}
+    again = clerk.post(f"/inspections/{inspection_id}/submit", data=too_long, content_type="multipart/form-data")
+    assert again.status_code == 422 and "已选择：篮球场.jpg" in again.get_data(as_text=True)
+
+    done = clerk.post(f"/inspections/{inspection_id}/submit", data=_answers(inspection) | {
+        f"kept_upload_{venue.id}": token}, content_type="multipart/form-data")
+    assert done.status_code == 303
+    with app.app_context():
+        photo = db.session.execute(select(Attachment)).scalar_one()
+        assert (photo.owner_id, photo.filename) == (venue.id, "篮球场.jpg")
+        assert _inspection(app, inspection_id).status == InspectionStatus.SUBMITTED
