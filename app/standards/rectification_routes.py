@@ -3,6 +3,7 @@ each posted to its own address."""
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from app.attachments import kept
 from app.attachments.services import ACCEPT_ATTR, attachments_for
 from app.extensions import db
 from app.htmx import render
@@ -64,6 +65,7 @@ def _page(rectification: Rectification, status: int = 200, **overrides):
         "submit_form": RectificationSubmitForm(formdata=None, obj=rectification),
         "review_form": RectificationReviewForm(formdata=None, obj=rectification),
         "upload_errors": [],
+        "kept_files": [],  # files accepted from a refused submit: (file, token)
         "stale": None,
         "is_county": current_user.is_county,
     }
@@ -82,33 +84,36 @@ def detail(rectification_id: int):
 def submit(rectification_id: int):
     rect = scoped_get_or_404(Rectification, rectification_id)
     form = RectificationSubmitForm()
+    # Read first: a refusal hands the accepted files back (已选择) instead of losing them.
+    uploads = kept.gather(request, request.files.getlist("evidence"))
+    kept_files = [(f, kept.token(f)) for f in uploads[0]]
     if not form.validate_on_submit():
-        return _page(rect, 422, submit_form=form)
+        return _page(rect, 422, submit_form=form, kept_files=kept_files)
     try:
-        services.submit_rectification(rect, current_user, form.response.data, request.files.getlist("evidence"),
+        services.submit_rectification(rect, current_user, form.response.data, uploads,
                                       opened_version=form.opened_version)
     except StaleEdit as error:
-        return _stale(rect, error, submit_form=form)
+        return _stale(rect, error, submit_form=form, kept_files=kept_files)
     except services.RefusedFiles as refused:
         db.session.rollback()  # nothing is sent; the typed report stays on the page
-        return _page(rect, 422, submit_form=form, upload_errors=refused.errors)
+        return _page(rect, 422, submit_form=form, upload_errors=refused.errors, kept_files=kept_files)
     except RuleError as error:
         db.session.rollback()
         error.show_on(form, "response")
-        return _page(rect, 422, submit_form=form)
+        return _page(rect, 422, submit_form=form, kept_files=kept_files)
     db.session.commit()
     flash("整改情况已提交，等待县级核验销号。", "success")
     return redirect(url_for("rectifications.detail", rectification_id=rect.id), 303)
 
 
-def _stale(rect: Rectification, error: StaleEdit, **forms):
+def _stale(rect: Rectification, error: StaleEdit, kept_files=(), **forms):
     """Someone acted on the finding meanwhile: show what they did, keep what was typed."""
     db.session.rollback()
     rect = scoped_get_or_404(Rectification, rect.id)
     for form in forms.values():
         form.form_errors.append(error.message)
         form.reopen_at(rect)
-    return _page(rect, 409, stale=error.latest, **forms)
+    return _page(rect, 409, stale=error.latest, kept_files=list(kept_files), **forms)
 
 
 def _review(rectification_id: int, action, done: str):

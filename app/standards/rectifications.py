@@ -6,7 +6,7 @@ from datetime import date, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import contains_eager, joinedload
 
-from app.attachments.services import attach, prepare_uploads
+from app.attachments.services import attach
 from app.auth.models import User
 from app.extensions import db
 from app.organizations.models import Organization
@@ -66,9 +66,10 @@ def open_for_failures(inspection: Inspection, *, due_on: date | None = None, own
     return rectifications
 
 
-def submit_rectification(rectification: Rectification, user: User, response: str, files=(),
-                         opened_version: int | None = None) -> None:
-    """The township reports what it did, with its evidence; a refused file refuses the report."""
+def submit_rectification(rectification: Rectification, user: User, response: str,
+                         uploads: tuple[list, list[str]] = ([], []), opened_version: int | None = None) -> None:
+    """The township reports what it did, with its evidence (``uploads``: the files posted,
+    checked and stored, and a sentence per file refused); a refused file refuses the report."""
     require_version(rectification, opened_version)
     if not user.can_write:
         raise RuleError("只读账号不能提交整改。", "response")
@@ -76,7 +77,7 @@ def submit_rectification(rectification: Rectification, user: User, response: str
         raise RuleError("只有整改中的事项可以提交核验。", "response")
     if not response.strip():
         raise RuleError("请说明整改情况。", "response")
-    prepared, errors = prepare_uploads(files)  # before any row is written
+    prepared, errors = uploads
     if errors:
         raise RefusedFiles(errors)
     attach(prepared, owner=rectification, region_id=rectification.region_id)

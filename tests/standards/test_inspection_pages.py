@@ -348,3 +348,23 @@ def test_a_refused_submit_keeps_the_chosen_photo_for_the_next_one(app, client_as
         photo = db.session.execute(select(Attachment)).scalar_one()
         assert (photo.owner_id, photo.filename) == (venue.id, "篮球场.jpg")
         assert _inspection(app, inspection_id).status == InspectionStatus.SUBMITTED
+
+
+def test_a_rectification_report_refused_for_its_text_keeps_the_chosen_photo(app, client_as, world):
+    with app.app_context():
+        rect = make_inspection(make_org(world.town_a1), results={"有经费": ItemResult.FAIL}, finalize=True).rectifications[0]
+        db.session.commit()
+        rect_id = rect.id
+    clerk = client_as("clerk")
+    refused = clerk.post(f"/rectifications/{rect_id}/submit", content_type="multipart/form-data", data={
+        "response": "  ", "evidence": (io.BytesIO(jpeg_bytes(300, 200)), "拨款凭证.jpg")})
+    html = refused.get_data(as_text=True)
+    assert refused.status_code == 422 and "请说明整改情况" in html and "已选择：拨款凭证.jpg" in html
+    token = re.search(r'name="kept_upload" value="([^"]+)"', html).group(1)
+    done = clerk.post(f"/rectifications/{rect_id}/submit", content_type="multipart/form-data",
+                      data={"response": "已落实经费", "kept_upload": token})
+    assert done.status_code == 303
+    with app.app_context():
+        photo = db.session.execute(select(Attachment)).scalar_one()
+        assert (photo.owner_type, photo.owner_id, photo.filename) == ("rectifications", rect_id, "拨款凭证.jpg")
+        assert db.session.get(Rectification, rect_id).status == RectificationStatus.SUBMITTED
