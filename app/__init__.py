@@ -69,6 +69,7 @@ def _import_models() -> None:
     import app.audit.listeners  # noqa: F401
     import app.audit.models  # noqa: F401
     import app.auth.models  # noqa: F401
+    import app.cases.models  # noqa: F401
     import app.jobs.models  # noqa: F401
     import app.organizations.models  # noqa: F401
     import app.regions.models  # noqa: F401

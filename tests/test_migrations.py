@@ -55,3 +55,10 @@ def test_migration_0002_loads_the_default_standards_the_tests_restore(app):
     assert rows == app.extensions["test_reference_rows"]
     assert [s["name"] for s in rows["standards"]] == ["四有", "五有", "六有"]
     assert len(rows["standard_versions"]) == 3 and len(rows["standard_items"]) == 15
+
+
+def test_the_tests_and_the_backup_agree_on_what_the_migrations_load():
+    from app.backup.database import MIGRATION_REFERENCE_TABLES
+    from tests.reference_data import REFERENCE_TABLES
+
+    assert set(REFERENCE_TABLES) == MIGRATION_REFERENCE_TABLES

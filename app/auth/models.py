@@ -4,7 +4,7 @@ from datetime import datetime
 
 from flask import current_app
 from flask_login import UserMixin
-from sqlalchemy import Boolean, Index, String
+from sqlalchemy import Boolean, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -27,6 +27,8 @@ class User(UserMixin, Audited, RegionScoped, db.Model):
     display_name: Mapped[str] = mapped_column(String(60))
     role: Mapped[Role] = mapped_column(enum_type(Role, 16))
     phone: Mapped[str] = mapped_column(String(20), default="")
+    # The handling unit (承办单位) a county user works in: its cases are theirs to act on.
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("handling_units.id"))
     password_hash: Mapped[str] = mapped_column(String(256))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     must_change_password: Mapped[bool] = mapped_column(Boolean, default=False)

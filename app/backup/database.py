@@ -21,9 +21,10 @@ from app.backup.archive import BackupError
 
 DUMP_FILES = {"sqlite": "database.sqlite", "postgresql": "database.pgdump"}
 
-# Tables the migrations fill themselves (the default standards): a freshly migrated database
-# holds them and is still empty for a restore.
-MIGRATION_REFERENCE_TABLES = frozenset({"standards", "standard_versions", "standard_items"})
+# Tables the migrations fill themselves (the default standards and channels with their deadline
+# rules): a freshly migrated database holds them and is still empty for a restore.
+MIGRATION_REFERENCE_TABLES = frozenset({"standards", "standard_versions", "standard_items",
+                                        "channels", "channel_classes", "deadline_rules"})
 
 
 def kind(engine: Engine) -> str:

@@ -39,6 +39,14 @@ def in_year(year: int | None):
     return Inspection.inspected_on.between(date(year, 1, 1), date(year, 12, 31))
 
 
+def _raised_in(stmt, year: int | None):
+    """``stmt`` over rectifications, kept to those raised by the checks of ``year`` (all when None:
+    no join is paid for then)."""
+    if year is None:
+        return stmt
+    return stmt.join(Inspection, Rectification.inspection_id == Inspection.id).where(in_year(year))
+
+
 def years_offered(today: date) -> list[int]:
     return list(range(today.year, today.year - YEARS_OFFERED, -1))
 
@@ -164,13 +172,12 @@ def _open_rectifications(organization_ids: list[int], today: date, year: int | N
     if not organization_ids:
         return {}
     grouped: dict[int, list] = {}
-    for org_id, code, due_on in db.session.execute(
+    stmt = (
         select(Rectification.organization_id, StandardItem.code, Rectification.due_on)
         .join(StandardItem, Rectification.item_id == StandardItem.id)
-        .join(Inspection, Rectification.inspection_id == Inspection.id)
-        .where(Rectification.organization_id.in_(organization_ids), Rectification.status != RectificationStatus.CLOSED,
-               in_year(year))
-    ):
+        .where(Rectification.organization_id.in_(organization_ids), Rectification.status != RectificationStatus.CLOSED)
+    )
+    for org_id, code, due_on in db.session.execute(_raised_in(stmt, year)):
         grouped.setdefault(org_id, []).append((code, due_on))
     return {
         org_id: OpenRectifications(count=len(rows), overdue=sum(1 for _, due in rows if due < today),
@@ -355,11 +362,10 @@ def summary_boards(region: Region, standard: Standard, today: date, year: int | 
         select(townships.c.parent_id, func.sum(case((not_closed, 1), else_=0)),
                func.sum(case((not_closed & (Rectification.due_on < today), 1), else_=0)))
         .select_from(Rectification)
-        .join(Inspection, Inspection.id == Rectification.inspection_id)
-        .where(in_year(year))
         .join(federations, federations.c.id == Rectification.organization_id)
         .join(townships, townships.c.id == federations.c.region_id)
         .group_by(townships.c.parent_id)
+        .where(Rectification.id.in_(_raised_in(select(Rectification.id), year)) if year else true())
     ):
         if (line := lines.get(county_id)) is not None:
             line.open_rectifications, line.overdue_rectifications = int(open_ or 0), int(overdue or 0)

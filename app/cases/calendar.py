@@ -1,0 +1,94 @@
+"""The working-day calendar legal deadlines count on.
+
+Which day is a working day comes, in this order, from: the administrator's entries (a year's
+arrangement as the State Council publishes it each winter, or a single date changed at short
+notice); the official holidays and make-up working days (调休) that ``chinesecalendar`` ships
+(2004–2026 in release 1.11.0); and, for a year neither knows, Monday to Friday. A deadline that
+had to count on a day of such a year is *provisional*: computed, shown, and computed again once
+the year's arrangement is entered.
+
+Plain Python, no database: ``WorkCalendar`` is built from the stored entries (``load_calendar``
+in ``app.cases.calendar_store``) and tested on its own.
+"""
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+import chinese_calendar
+
+PROVISIONAL_NOTE = "暂按双休日计算，待录入年度节假日安排"
+
+
+def _library_knows(year: int) -> bool:
+    try:
+        chinese_calendar.is_workday(date(year, 6, 1))
+    except NotImplementedError:
+        return False
+    return True
+
+
+# The library's years, found once: it raises for a year outside them.
+LIBRARY_YEARS = frozenset(y for y in range(2004, 2101) if _library_knows(y))
+
+
+@dataclass
+class WorkCalendar:
+    """Working days: ``overrides`` (date -> is a working day) entered by the administrator win;
+    ``entered_years`` are the years whose whole arrangement has been entered, so a day of such
+    a year not listed is an ordinary weekday or weekend day, never a guess."""
+
+    overrides: Mapping[date, bool] = field(default_factory=dict)
+    entered_years: frozenset[int] = frozenset()
+
+    def knows(self, year: int) -> bool:
+        """Whether the year's holidays are known (entered, or in the library)."""
+        return year in self.entered_years or year in LIBRARY_YEARS
+
+    def is_workday(self, day: date) -> bool:
+        if day in self.overrides:
+            return self.overrides[day]
+        if day.year in self.entered_years or day.year not in LIBRARY_YEARS:
+            return day.weekday() < 5
+        return chinese_calendar.is_workday(day)
+
+    def next_workday(self, day: date) -> date:
+        """The first working day after ``day``."""
+        day += timedelta(days=1)
+        while not self.is_workday(day):
+            day += timedelta(days=1)
+        return day
+
+    def workday_on_or_after(self, day: date) -> date:
+        return day if self.is_workday(day) else self.next_workday(day)
+
+    def add_workdays(self, start: date, count: int) -> date:
+        """The ``count``-th working day after ``start``: "N working days" count from the next
+        working day after receipt, so 1 working day from a Friday is the Monday."""
+        day = start
+        for _ in range(max(count, 0)):
+            day = self.next_workday(day)
+        return day
+
+    def workdays_between(self, start: date, end: date) -> int:
+        """Working days after ``start`` up to and including ``end`` (negative when ``end`` is
+        earlier): "剩余2个工作日" from today to a due date."""
+        if end < start:
+            return -self.workdays_between(end, start)
+        count, day = 0, start
+        while day < end:
+            day += timedelta(days=1)
+            if self.is_workday(day):
+                count += 1
+        return count
+
+    def unknown_years(self, start: date, end: date) -> list[int]:
+        """The years between two dates whose holidays are not known: a count over them is provisional."""
+        return [y for y in range(min(start, end).year, max(start, end).year + 1) if not self.knows(y)]
+
+
+def year_arrangement(year: int, holidays: Iterable[date], workdays: Iterable[date]) -> dict[date, bool]:
+    """A year's arrangement as published: its holidays (放假) and its make-up working days (调休上班),
+    as overrides; every other day of the year follows the week."""
+    arrangement = {d: False for d in holidays if d.year == year}
+    arrangement.update({d: True for d in workdays if d.year == year})
+    return arrangement

@@ -1,0 +1,345 @@
+"""The case desk's state changes: registering a case with its number and deadlines, and taking a
+workflow step with everything it changes (state, deadlines, the handling unit and the region the
+case lives in) and its entry on the timeline. Every change goes through the ORM, so the audit
+log has it; ``workflow.refusal`` decides whether a step may be taken at all."""
+import re
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from flask import g
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+
+from app.auth.models import User
+from app.cases import workflow
+from app.cases.calendar import WorkCalendar
+from app.cases.deadlines import Limit, Unit, due
+from app.cases.models import (
+    ActionKind,
+    CalendarDay,
+    CalendarYear,
+    Case,
+    CaseAction,
+    CaseCounter,
+    CaseDeadline,
+    ChannelClass,
+    DeadlineKind,
+    DeadlineRule,
+    HandlingUnit,
+    UnitKind,
+)
+from app.extensions import db
+from app.regions.models import Region, RegionLevel
+from app.rules import RuleError
+from app.scoping import rehome, unscoped
+from app.timeutil import local_to_utc, utcnow
+from app.versioning import require_version
+
+A = ActionKind
+
+
+# --------------------------------------------------------------------------- the calendar
+
+def load_calendar() -> WorkCalendar:
+    """The calendar with the administrator's entries, read once per request or job."""
+    if "_work_calendar" not in g:
+        overrides = {d.day: d.workday for d in db.session.execute(select(CalendarDay)).scalars()}
+        years = frozenset(db.session.execute(select(CalendarYear.year)).scalars())
+        g._work_calendar = WorkCalendar(overrides, years)
+    return g._work_calendar
+
+
+# --------------------------------------------------------------------------- rules and numbers
+
+def rules_in_force(channel_class: ChannelClass, at: datetime) -> dict[DeadlineKind, DeadlineRule]:
+    """The class's rule of each kind that was in force at ``at`` (China time): the rule a case
+    received then keeps, whatever the administrator changes later."""
+    moment = local_to_utc(at)
+    rules = db.session.execute(
+        select(DeadlineRule).where(
+            DeadlineRule.channel_class_id == channel_class.id, DeadlineRule.valid_from <= moment,
+            (DeadlineRule.valid_until.is_(None)) | (DeadlineRule.valid_until > moment),
+        ).order_by(DeadlineRule.valid_from)
+    ).scalars()
+    return {rule.kind: rule for rule in rules}
+
+
+def change_limit(rule: DeadlineRule, limit: Limit) -> DeadlineRule:
+    """An administrator's edit of a limit: the rule in force is closed and its successor opened,
+    both now, so the cases received before keep the old limit and those received after get the new."""
+    if limit.amount < 1:
+        raise RuleError("期限应为正整数。", "amount")
+    if rule.valid_until is not None:
+        raise RuleError("这条规则已被修改过，请在最新的规则上修改。", "amount")
+    now = utcnow()
+    rule.valid_until = now
+    successor = DeadlineRule(channel_class_id=rule.channel_class_id, kind=rule.kind, amount=limit.amount,
+                             unit=limit.unit, roll_to_workday=limit.roll_to_workday, valid_from=now)
+    db.session.add(successor)
+    db.session.flush()
+    return successor
+
+
+def county_of(region: Region) -> Region:
+    county = region if region.level == RegionLevel.COUNTY else region.ancestor(RegionLevel.COUNTY)
+    if county is None:
+        raise RuleError("诉求件按县登记编号：请在县或乡镇的账号下登记。", "channel")
+    return county
+
+
+def number_prefix(county: Region) -> str:
+    """阳城县 → 阳城体诉: the county's short name (without 县/市/区/旗) and the bureau's word."""
+    short = re.sub(r"(自治县|自治旗|县|市|区|旗)$", "", county.name) or county.name
+    return f"{short}体诉"
+
+
+def next_serial(county: Region, year: int) -> int:
+    """The next serial of ``county``'s ``year``, allocated in one UPDATE … RETURNING: a second
+    process registering at the same moment waits for this row and gets the next number."""
+    for _ in range(2):
+        serial = db.session.execute(
+            update(CaseCounter).where(CaseCounter.county_id == county.id, CaseCounter.year == year)
+            .values(last=CaseCounter.last + 1).returning(CaseCounter.last)
+        ).scalar()
+        if serial is not None:
+            return serial
+        try:
+            with db.session.begin_nested():  # the year's first case: start its counter
+                db.session.add(CaseCounter(county_id=county.id, year=year, last=1))
+            return 1
+        except IntegrityError:
+            continue  # another process started it first: take the next one of the row it made
+    raise RuntimeError("case counter could not be allocated")
+
+
+def case_number(county: Region, year: int, serial: int) -> str:
+    return f"{number_prefix(county)}〔{year}〕{serial:04d}号"
+
+
+# --------------------------------------------------------------------------- deadlines
+
+def start_deadline(case: Case, kind: DeadlineKind, start: datetime, rules: dict | None = None) -> CaseDeadline | None:
+    """Open the deadline of ``kind`` from ``start`` under the rules the case was received with."""
+    rules = rules if rules is not None else rules_in_force(case.channel_class, case.received_at)
+    rule = rules.get(kind)
+    if rule is None:
+        return None
+    result = due(start, rule.limit, load_calendar())
+    deadline = CaseDeadline(case=case, kind=kind, rule_id=rule.id, round=case.round, starts_at=start,
+                            due_at=result.at, provisional=result.provisional, moved_from=result.moved_from,
+                            region_id=case.region_id)
+    db.session.add(deadline)
+    return deadline
+
+
+def _meet(case: Case, kind: DeadlineKind, now: datetime) -> None:
+    if (deadline := case.open_deadline(kind)) is not None:
+        deadline.met_at = now
+
+
+def _cancel(case: Case, *kinds: DeadlineKind) -> None:
+    for deadline in case.deadlines:
+        if deadline.met_at is None and not deadline.cancelled and (not kinds or deadline.kind in kinds):
+            deadline.cancelled = True
+
+
+def recompute_provisional() -> int:
+    """Recompute every open provisional deadline on the current calendar (after a year's
+    arrangement is entered); returns how many changed."""
+    changed = 0
+    calendar = load_calendar()
+    with unscoped():
+        open_deadlines = db.session.execute(
+            select(CaseDeadline).where(CaseDeadline.provisional.is_(True), CaseDeadline.met_at.is_(None),
+                                       CaseDeadline.cancelled.is_(False))
+        ).scalars().all()
+        for deadline in open_deadlines:
+            result = due(deadline.starts_at, deadline.rule.limit, calendar)
+            if (result.at, result.provisional) != (deadline.due_at, deadline.provisional):
+                deadline.due_at, deadline.provisional, deadline.moved_from = result.at, result.provisional, result.moved_from
+                changed += 1
+        db.session.flush()
+    return changed
+
+
+# --------------------------------------------------------------------------- registering
+
+@dataclass
+class NewCase:
+    """What the registration form (or an import, or the API) gives."""
+
+    channel_class: ChannelClass
+    received_at: datetime  # China time
+    type: object
+    category: object
+    content: str
+    requester_name: str = ""
+    requester_phone: str = ""
+    external_id: str | None = None
+    place: str = ""
+    place_region_id: int | None = None
+    organization_id: int | None = None
+    priority: object = None
+    extra: dict = field(default_factory=dict)
+
+
+def register_case(new: NewCase, user: User, region: Region, now: datetime) -> Case:
+    """登记: the case gets its number in ``region``'s county, the rules in force when it was
+    received, its first deadlines (受理告知 for 信访, the answer), and its first timeline entry."""
+    if new.received_at > now + timedelta(minutes=5):
+        raise RuleError("收件时间不能晚于现在。", "received_at")
+    if not new.content.strip():
+        raise RuleError("请填写诉求内容。", "content")
+    county = county_of(region)
+    serial = next_serial(county, new.received_at.year)
+    case = Case(
+        county_id=county.id, year=new.received_at.year, serial=serial,
+        number=case_number(county, new.received_at.year, serial),
+        channel_id=new.channel_class.channel_id, class_id=new.channel_class.id, channel_class=new.channel_class,
+        external_id=new.external_id or None, received_at=new.received_at, type=new.type, category=new.category,
+        requester_name=new.requester_name.strip(), requester_phone=new.requester_phone.strip(),
+        content=new.content.strip(), place=new.place.strip(), place_region_id=new.place_region_id,
+        organization_id=new.organization_id, region_id=county.id, registered_by_id=user.id,
+        **({"priority": new.priority} if new.priority else {}),
+    )
+    db.session.add(case)
+    rules = rules_in_force(new.channel_class, new.received_at)
+    for kind in (DeadlineKind.ACCEPT_NOTICE, DeadlineKind.ANSWER):
+        start_deadline(case, kind, new.received_at, rules)
+    _record(case, A.REGISTER, user, now, "", {})
+    db.session.flush()
+    return case
+
+
+# --------------------------------------------------------------------------- taking a step
+
+def actor_for(case: Case, user: User) -> workflow.Actor:
+    return workflow.Actor(is_county=user.is_county and user.can_write, handles=handles(case, user),
+                          can_write=user.can_write)
+
+
+def handles(case: Case, user: User) -> bool:
+    """Whether ``user`` works in the case's handling unit: a township's clerks for the township,
+    a county office's members for the office."""
+    unit = case.unit
+    if unit is None or not user.can_write:
+        return False
+    if unit.kind == UnitKind.TOWNSHIP:
+        return user.region_id == unit.region_id
+    return user.unit_id == unit.id
+
+
+def take_step(case: Case, kind: ActionKind, user: User, now: datetime, *, text: str = "", details: dict | None = None,
+              opened_version: int | None = None) -> CaseAction:
+    """Take a workflow step: refused with the workflow's sentence, or applied with its timeline entry.
+
+    ``opened_version`` is the case's row version when the page was opened: someone else's step
+    in between refuses this one (StaleEdit) rather than acting on a case that has moved on."""
+    require_version(case, opened_version)
+    details = dict(details or {})
+    if kind == A.APPROVE_EXTENSION:
+        rule = case.open_deadline(DeadlineKind.ANSWER) and rules_in_force(case.channel_class, case.received_at).get(
+            DeadlineKind.EXTENSION_MAX)
+        details["max_days"] = _days_of(rule.limit) if rule else None
+    if problem := workflow.refusal(case, kind, actor_for(case, user), text=text, details=details, now=now):
+        raise RuleError(problem, _field_for(kind))
+    details.pop("max_days", None)
+    _apply(case, kind, user, now, text, details)
+    step = workflow.STEPS[kind]
+    if step.target is not None:
+        case.status = step.target
+    action = _record(case, kind, user, now, text, details)
+    db.session.flush()
+    return action
+
+
+def _days_of(limit: Limit) -> int:
+    """An extension limit as days (the approval form asks for days)."""
+    return {Unit.CALENDAR_DAYS: limit.amount, Unit.WORKING_DAYS: limit.amount, Unit.MONTHS: limit.amount * 30,
+            Unit.HOURS: max(1, limit.amount // 24)}[limit.unit]
+
+
+def _field_for(kind: ActionKind) -> str:
+    return {A.DISPATCH: "unit_id", A.REPLY: "text", A.CALLBACK: "satisfaction",
+            A.APPROVE_EXTENSION: "days"}.get(kind, "text")
+
+
+def _apply(case: Case, kind: ActionKind, user: User, now: datetime, text: str, details: dict) -> None:
+    if kind == A.REJECT:
+        _cancel(case)
+    elif kind == A.DISPATCH:
+        unit = db.session.get(HandlingUnit, details["unit_id"])
+        if unit is None or not unit.active:
+            raise RuleError("请选择承办单位。", "unit_id")
+        _dispatch(case, unit, now)
+        details["unit"] = unit.name
+    elif kind == A.SIGN_FOR:
+        _meet(case, DeadlineKind.SIGN_FOR, now)
+    elif kind == A.REQUEST_RETURN:
+        _meet(case, DeadlineKind.OBJECTION, now)
+    elif kind == A.APPROVE_RETURN:
+        details["unit"] = case.unit.name if case.unit else ""
+        _cancel(case, DeadlineKind.SIGN_FOR)
+        case.unit_id, case.unit = None, None
+        rehome(case, db.session.get(Region, case.county_id))
+    elif kind == A.REFUSE_RETURN:
+        _meet(case, DeadlineKind.SIGN_FOR, now)
+    elif kind == A.REQUEST_EXTENSION:
+        case.pending = "extension"
+    elif kind == A.APPROVE_EXTENSION:
+        _extend(case, details["days"])
+    elif kind == A.REFUSE_EXTENSION:
+        case.pending = ""
+    elif kind == A.REPLY:
+        case.reply_result = details["result"]
+        _meet(case, DeadlineKind.REANSWER if case.round > 1 else DeadlineKind.ANSWER, now)
+    elif kind == A.SEND_BACK:
+        for deadline in case.deadlines:  # the answer was not accepted: its clock runs again
+            if deadline.kind in (DeadlineKind.ANSWER, DeadlineKind.REANSWER) and deadline.round == case.round:
+                deadline.met_at = None
+    elif kind == A.CALLBACK:
+        case.satisfaction = details["satisfaction"]
+    elif kind == A.CLOSE:
+        case.closed_at = now
+        _cancel(case)
+    elif kind == A.REDO:
+        case.round += 1
+        case.satisfaction = case.reply_result = ""
+        case.closed_at = None
+        _cancel(case)
+        _dispatch(case, case.unit, now, redo=True)
+
+
+def _dispatch(case: Case, unit: HandlingUnit, now: datetime, redo: bool = False) -> None:
+    """Hand the case to ``unit``: it moves into the unit's region (a township's clerks see it
+    there) with its deadlines, actions and history; the unit's sign-for and objection clocks start."""
+    case.unit_id, case.unit = unit.id, unit
+    rehome(case, db.session.get(Region, unit.region_id))
+    rules = rules_in_force(case.channel_class, case.received_at)
+    start_deadline(case, DeadlineKind.SIGN_FOR, now, rules)
+    if redo:
+        start_deadline(case, DeadlineKind.REANSWER, now, rules)
+    else:
+        start_deadline(case, DeadlineKind.OBJECTION, now, rules)
+
+
+def _extend(case: Case, days: int) -> None:
+    """The one extension: the answer is due ``days`` calendar days later (moved off a rest day)."""
+    case.pending, case.extended = "", True
+    answer = case.open_deadline(DeadlineKind.ANSWER)
+    if answer is None:
+        return
+    calendar = load_calendar()
+    extended = due(answer.due_at.replace(hour=0, minute=0, second=0), Limit(days, Unit.CALENDAR_DAYS), calendar)
+    answer.cancelled = True
+    db.session.add(CaseDeadline(case=case, kind=DeadlineKind.ANSWER, rule_id=answer.rule_id, round=case.round,
+                                starts_at=answer.starts_at, due_at=extended.at, provisional=extended.provisional,
+                                moved_from=extended.moved_from, region_id=case.region_id))
+
+
+def _record(case: Case, kind: ActionKind, user: User, now: datetime, text: str, details: dict) -> CaseAction:
+    action = CaseAction(case=case, kind=kind, round=case.round, actor_id=user.id,
+                        actor_name=f"{user.display_name}（{user.region.name}）", at=local_to_utc(now),
+                        text=text.strip(), details=details, region_id=case.region_id)
+    db.session.add(action)
+    return action

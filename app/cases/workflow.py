@@ -1,0 +1,128 @@
+"""The case workflow as a table of steps: from which states each step may be taken, by whom, to
+which state it leads, and what it must carry. ``refusal`` says, in the sentence the page and
+the tests both show, why a step may not be taken now; it knows nothing of HTTP or the database.
+
+登记 → 受理 (or 不予受理 with the reason) → 派单 → 签收 → 办理 → 回复 → 审核 (通过, or 退回) →
+回访 → 办结. Beside the main line: 退单 (asked by the unit within the objection window, decided
+by the county), 延期 (asked once, within the channel's limit, decided by the county), 催办 and
+督办 (by the county, on any open case), 重办 of an unsatisfied case (a new round), 备注.
+"""
+from dataclasses import dataclass
+from datetime import datetime
+
+from app.cases.models import ActionKind, Case, CaseStatus, DeadlineKind
+
+A, S = ActionKind, CaseStatus
+OPEN = frozenset(s for s in S if s not in (S.CLOSED, S.REJECTED))
+SATISFACTIONS = ("满意", "基本满意", "不满意")
+REPLY_RESULTS = ("已解决", "部分解决", "未解决", "已解释说明")
+
+
+@dataclass(frozen=True)
+class Step:
+    kind: ActionKind
+    sources: frozenset[CaseStatus]
+    target: CaseStatus | None  # None: the state stays
+    by: str  # "county" (a county user who may write) or "handler" (the case's handling unit)
+    text_needed: str = ""  # the sentence when the step needs a text and has none
+
+
+STEPS = {step.kind: step for step in (
+    Step(A.ACCEPT, frozenset({S.REGISTERED}), S.ACCEPTED, "county"),
+    Step(A.REJECT, frozenset({S.REGISTERED}), S.REJECTED, "county", "请写明不予受理的理由。"),
+    Step(A.DISPATCH, frozenset({S.ACCEPTED}), S.DISPATCHED, "county"),
+    Step(A.SIGN_FOR, frozenset({S.DISPATCHED}), S.HANDLING, "handler"),
+    Step(A.REQUEST_RETURN, frozenset({S.DISPATCHED, S.HANDLING}), S.RETURN_REQUESTED, "handler",
+         "请写明退单理由（为什么不属于本单位职责）。"),
+    Step(A.APPROVE_RETURN, frozenset({S.RETURN_REQUESTED}), S.ACCEPTED, "county"),
+    Step(A.REFUSE_RETURN, frozenset({S.RETURN_REQUESTED}), S.HANDLING, "county", "请写明驳回退单的理由。"),
+    Step(A.REQUEST_EXTENSION, frozenset({S.HANDLING}), None, "handler", "请写明延期理由。"),
+    Step(A.APPROVE_EXTENSION, frozenset({S.HANDLING}), None, "county"),
+    Step(A.REFUSE_EXTENSION, frozenset({S.HANDLING}), None, "county", "请写明不批准延期的理由。"),
+    Step(A.REPLY, frozenset({S.HANDLING}), S.REPLIED, "handler", "请填写办理情况和答复内容。"),
+    Step(A.APPROVE_REPLY, frozenset({S.REPLIED}), S.CALLBACK, "county"),
+    Step(A.SEND_BACK, frozenset({S.REPLIED}), S.HANDLING, "county", "请写明退回重新办理的理由。"),
+    Step(A.CALLBACK, frozenset({S.CALLBACK}), None, "county"),
+    Step(A.CLOSE, frozenset({S.CALLBACK}), S.CLOSED, "county"),
+    Step(A.REDO, frozenset({S.CALLBACK, S.CLOSED}), S.DISPATCHED, "county", "请写明重办要求。"),
+    Step(A.URGE, OPEN - {S.REGISTERED}, None, "county", "请填写催办内容。"),
+    Step(A.SUPERVISE, OPEN - {S.REGISTERED}, None, "county", "请填写督办意见。"),
+)}
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who is acting, as the workflow needs to know them."""
+
+    is_county: bool  # a county (or higher) user who may write
+    handles: bool  # a user of the case's handling unit
+    can_write: bool = True
+
+
+def refusal(case: Case, kind: ActionKind, actor: Actor, *, text: str = "", details: dict | None = None,
+            now: datetime | None = None) -> str | None:
+    """Why ``actor`` may not take step ``kind`` on ``case`` now, or None when they may."""
+    details = details or {}
+    step = STEPS.get(kind)
+    if step is None:
+        return "不能进行此操作。"
+    if not actor.can_write:
+        return "只读账号不能办理诉求件。"
+    if step.by == "county" and not actor.is_county:
+        return f"“{kind.label}”由县级业务人员办理。"
+    if step.by == "handler" and not actor.handles:
+        return f"只有承办单位可以{kind.label}。"
+    if case.status not in step.sources:
+        return f"诉求件当前为“{case.status.label}”，不能{kind.label}。"
+    if step.text_needed and not text.strip():
+        return step.text_needed
+    return _rule_of_the_step(case, kind, details, now)
+
+
+def _rule_of_the_step(case: Case, kind: ActionKind, details: dict, now: datetime | None) -> str | None:
+    if kind == A.DISPATCH and not details.get("unit_id"):
+        return "请选择承办单位。"
+    if kind == A.REQUEST_RETURN and now is not None:
+        objection = case.open_deadline(DeadlineKind.OBJECTION)
+        if objection is not None and now > objection.due_at:
+            return (f"退单期限已过（{objection.due_at:%Y-%m-%d %H:%M}前），不能退单；"
+                    "确需调整承办单位的，请联系县级业务人员。")
+    if kind == A.REQUEST_EXTENSION:
+        if case.pending == "extension":
+            return "已申请延期，正在等待县级审批。"
+        if case.extended:
+            return "本件已延期过一次，不能再次延期。"
+    if kind in (A.APPROVE_EXTENSION, A.REFUSE_EXTENSION) and case.pending != "extension":
+        return "承办单位没有申请延期。"
+    if kind == A.APPROVE_EXTENSION:
+        days, most = details.get("days"), details.get("max_days")
+        if not isinstance(days, int) or days < 1:
+            return "请填写延长的天数。"
+        if most is not None and days > most:
+            return f"延长期限不能超过{most}日。"
+    if kind == A.REPLY and details.get("result") not in REPLY_RESULTS:
+        return "请选择办理结果。"
+    if kind in (A.APPROVE_REPLY, A.SEND_BACK, A.CALLBACK, A.CLOSE) and case.pending == "extension":
+        return "延期申请尚未审批。"
+    if kind == A.CALLBACK and details.get("satisfaction") not in SATISFACTIONS:
+        return "请选择回访结果（满意、基本满意或不满意）。"
+    if kind == A.CLOSE and not case.satisfaction:
+        return "请先回访，记录诉求人的满意度，再办结。"
+    if kind == A.REDO and case.satisfaction != "不满意":
+        return "只有诉求人不满意的诉求件可以重办。"
+    return None
+
+
+def allowed_steps(case: Case, actor: Actor, now: datetime | None = None) -> list[ActionKind]:
+    """The steps the page offers ``actor``: those whose only missing piece is what the form asks."""
+    offered = []
+    for kind in STEPS:
+        if refusal(case, kind, actor, text="…", details=_form_fills(kind), now=now) is None:
+            offered.append(kind)
+    return offered
+
+
+def _form_fills(kind: ActionKind) -> dict:
+    """What a step's form will supply, so ``allowed_steps`` asks only about the case."""
+    return {A.DISPATCH: {"unit_id": 1}, A.APPROVE_EXTENSION: {"days": 1}, A.REPLY: {"result": REPLY_RESULTS[0]},
+            A.CALLBACK: {"satisfaction": SATISFACTIONS[0]}}.get(kind, {})
