@@ -143,9 +143,14 @@ class FilterForm(QueryForm):
 
     def __init__(self, args=None):
         super().__init__(args if args is not None else request.args)
+        self.set_choices()
         for f in self:
             if isinstance(f, SelectField) and f.data not in {c[0] for c in f.iter_choices()}:
                 f.data = ""
+
+    def set_choices(self) -> None:
+        """Where a filter's options come from the database: set them here (before a stale
+        choice is dropped)."""
 
     @staticmethod
     def choices(enum, everything: str) -> list[SelectChoice]:

@@ -15,6 +15,11 @@ def to_local(value: datetime | None) -> datetime | None:
     return value.replace(tzinfo=UTC).astimezone(CHINA_TZ)
 
 
+def local_now() -> datetime:
+    """Now in China time, naive: what case deadlines (counted in China time) compare with."""
+    return to_local(utcnow()).replace(tzinfo=None)
+
+
 def local_today() -> date:
     """Today in China: a server clock on UTC would be a day behind until 08:00."""
     return datetime.now(CHINA_TZ).date()

@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from app.extensions import db
+from app.regions.models import Region
 from app.standards.models import ItemResult
 from tests.factories import make_inspection, make_org
 
@@ -20,7 +21,7 @@ READ_ONLY_POSTS = {"auth.logout", "auth.change_password", "sheets.batch"}
 # A path argument named like this takes an id from that table; other ``<name>_id`` take it from
 # the table ``<name>s`` (or ``..._<name>s``: version_id -> standard_versions).
 ID_TABLES = {"org_id": "organizations", "parent_id": "regions"}
-STRING_ARGUMENTS = {"filename": "photo.jpg", "code": "ABCD2345"}
+STRING_ARGUMENTS = {"filename": "photo.jpg", "code": "ABCD2345", "kind": "accept", "slug": "todo"}
 METHODS = ("GET", "POST")
 
 
@@ -61,11 +62,27 @@ def _url(app, rule, real_ids: bool) -> str:
 
 @pytest.fixture
 def records(app, world):
-    """A record in every table an id in a URL points to: a finalized check with a finding, a draft."""
+    """A record in every table an id in a URL points to: a finalized check with a finding, a
+    draft, a registered case."""
+    from datetime import datetime
+
+    from app.cases import services as cases
+    from app.cases.models import CaseCategory, CaseType, ChannelClass
+    from app.scoping import set_scope
+    from tests.factories import user
+
     with app.app_context():
         org = make_org(world.town_a1)
         make_inspection(org, results={"有经费": ItemResult.FAIL}, finalize=True)
         make_inspection(org)
+        db.session.commit()
+    with app.test_request_context():
+        set_scope(None)
+        hotline = db.session.execute(select(ChannelClass).order_by(ChannelClass.id)).scalars().first()
+        received = datetime(2026, 10, 8, 9)
+        cases.register_case(cases.NewCase(channel_class=hotline, received_at=received, type=CaseType.HELP,
+                                          category=CaseCategory.OTHER, content="咨询"),
+                            user("supervisor"), db.session.get(Region, world.county_a.id), received)
         db.session.commit()
 
 

@@ -14,6 +14,7 @@ from sqlalchemy import event, inspect, select
 from sqlalchemy.orm import Session
 
 from app.audit.models import Audited, AuditEntry, record_key
+from app.extensions import db
 from app.timeutil import utcnow
 from app.versioning import ROW_VERSION
 
@@ -128,3 +129,14 @@ def _write_audit_entries(session, flush_context):
         if row["region_id"] is None:
             row["region_id"] = actor_region_id
     session.connection().execute(AuditEntry.__table__.insert(), rows)
+
+
+def record_view(obj, what: str) -> None:
+    """An entry for a read that the law wants traced (a requester's name and phone shown in
+    full): who looked, when, from where, at which record. Written with the request's transaction."""
+    user_id, username, remote, actor_region_id = _actor()
+    db.session.connection().execute(AuditEntry.__table__.insert(), [{
+        "record_type": obj.__tablename__, "record_id": record_key(obj), "record_label": str(obj)[:200],
+        "action": "view", "changes": {"查看": [None, what]}, "region_id": obj.audit_region_id or actor_region_id,
+        "user_id": user_id, "username": username, "remote_addr": remote, "created_at": utcnow(),
+    }])

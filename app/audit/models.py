@@ -29,7 +29,7 @@ def record_key(obj) -> str:
     return str(inspect(obj).mapper.primary_key_from_instance(obj)[0])
 
 
-ACTION_LABELS = {"insert": "新增", "update": "修改", "delete": "删除"}
+ACTION_LABELS = {"insert": "新增", "update": "修改", "delete": "删除", "view": "查看"}
 
 
 class AuditEntry(RegionScoped, db.Model):

@@ -10,6 +10,7 @@ from flask import g
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
+from app.audit.listeners import record_view
 from app.auth.models import User
 from app.cases import workflow
 from app.cases.calendar import WorkCalendar
@@ -162,6 +163,33 @@ def recompute_provisional() -> int:
     return changed
 
 
+# --------------------------------------------------------------------------- handling units
+
+def ensure_township_units(county: Region) -> None:
+    """Every active township of ``county`` is a handling unit (its clerks handle its cases):
+    made on the county's first case, and for a township added since on the next."""
+    with unscoped():  # a township's unit exists whoever registers first
+        townships = db.session.execute(
+            select(Region).where(Region.parent_id == county.id, Region.level == RegionLevel.TOWNSHIP,
+                                 Region.active.is_(True))
+        ).scalars().all()
+        have = set(db.session.execute(
+            select(HandlingUnit.region_id).where(HandlingUnit.kind == UnitKind.TOWNSHIP,
+                                                 HandlingUnit.region_id.in_([t.id for t in townships]))
+        ).scalars())
+    db.session.add_all(HandlingUnit(name=t.name, kind=UnitKind.TOWNSHIP, region_id=t.id)
+                       for t in townships if t.id not in have)
+
+
+def dispatch_units(county: Region) -> list[HandlingUnit]:
+    """Where a case of ``county`` may be dispatched: its townships, then its county offices."""
+    return db.session.execute(
+        select(HandlingUnit).join(Region, HandlingUnit.region_id == Region.id)
+        .where(HandlingUnit.active.is_(True), (Region.parent_id == county.id) | (Region.id == county.id))
+        .order_by(HandlingUnit.kind.desc(), Region.code, HandlingUnit.name)
+    ).scalars().all()
+
+
 # --------------------------------------------------------------------------- registering
 
 @dataclass
@@ -191,6 +219,7 @@ def register_case(new: NewCase, user: User, region: Region, now: datetime) -> Ca
     if not new.content.strip():
         raise RuleError("请填写诉求内容。", "content")
     county = county_of(region)
+    ensure_township_units(county)
     serial = next_serial(county, new.received_at.year)
     case = Case(
         county_id=county.id, year=new.received_at.year, serial=serial,
@@ -209,6 +238,21 @@ def register_case(new: NewCase, user: User, region: Region, now: datetime) -> Ca
     _record(case, A.REGISTER, user, now, "", {})
     db.session.flush()
     return case
+
+
+# --------------------------------------------------------------------------- personal data
+
+def may_reveal(case: Case, user: User) -> bool:
+    """The requester's full name and phone are for the case's handlers and the county."""
+    return user.is_county or handles(case, user)
+
+
+def reveal(case: Case, user: User) -> None:
+    """Show the requester's name and phone in full: allowed to its handlers and the county, and
+    written to the audit log (who looked at whose data, when)."""
+    if not may_reveal(case, user):
+        raise RuleError("只有承办单位和县级业务人员可以查看诉求人的完整信息。", "reveal")
+    record_view(case, "诉求人姓名和联系电话")
 
 
 # --------------------------------------------------------------------------- taking a step
@@ -242,7 +286,7 @@ def take_step(case: Case, kind: ActionKind, user: User, now: datetime, *, text: 
             DeadlineKind.EXTENSION_MAX)
         details["max_days"] = _days_of(rule.limit) if rule else None
     if problem := workflow.refusal(case, kind, actor_for(case, user), text=text, details=details, now=now):
-        raise RuleError(problem, _field_for(kind))
+        raise RuleError(str(problem), problem.field)
     details.pop("max_days", None)
     _apply(case, kind, user, now, text, details)
     step = workflow.STEPS[kind]
@@ -257,11 +301,6 @@ def _days_of(limit: Limit) -> int:
     """An extension limit as days (the approval form asks for days)."""
     return {Unit.CALENDAR_DAYS: limit.amount, Unit.WORKING_DAYS: limit.amount, Unit.MONTHS: limit.amount * 30,
             Unit.HOURS: max(1, limit.amount // 24)}[limit.unit]
-
-
-def _field_for(kind: ActionKind) -> str:
-    return {A.DISPATCH: "unit_id", A.REPLY: "text", A.CALLBACK: "satisfaction",
-            A.APPROVE_EXTENSION: "days"}.get(kind, "text")
 
 
 def _apply(case: Case, kind: ActionKind, user: User, now: datetime, text: str, details: dict) -> None:

@@ -50,6 +50,18 @@ STEPS = {step.kind: step for step in (
 )}
 
 
+class Refusal(str):
+    """Why a step may not be taken: the sentence, and the input it is about (None: the whole
+    step, its state or its person), so a form can show it at that input."""
+
+    field: str | None = None
+
+    def __new__(cls, message: str, field: str | None = None):
+        refusal = super().__new__(cls, message)
+        refusal.field = field
+        return refusal
+
+
 @dataclass(frozen=True)
 class Actor:
     """Who is acting, as the workflow needs to know them."""
@@ -60,56 +72,56 @@ class Actor:
 
 
 def refusal(case: Case, kind: ActionKind, actor: Actor, *, text: str = "", details: dict | None = None,
-            now: datetime | None = None) -> str | None:
+            now: datetime | None = None) -> Refusal | None:
     """Why ``actor`` may not take step ``kind`` on ``case`` now, or None when they may."""
     details = details or {}
     step = STEPS.get(kind)
     if step is None:
-        return "不能进行此操作。"
+        return Refusal("不能进行此操作。")
     if not actor.can_write:
-        return "只读账号不能办理诉求件。"
+        return Refusal("只读账号不能办理诉求件。")
     if step.by == "county" and not actor.is_county:
-        return f"“{kind.label}”由县级业务人员办理。"
+        return Refusal(f"“{kind.label}”由县级业务人员办理。")
     if step.by == "handler" and not actor.handles:
-        return f"只有承办单位可以{kind.label}。"
+        return Refusal(f"只有承办单位可以{kind.label}。")
     if case.status not in step.sources:
-        return f"诉求件当前为“{case.status.label}”，不能{kind.label}。"
+        return Refusal(f"诉求件当前为“{case.status.label}”，不能{kind.label}。")
     if step.text_needed and not text.strip():
-        return step.text_needed
+        return Refusal(step.text_needed, "text")
     return _rule_of_the_step(case, kind, details, now)
 
 
-def _rule_of_the_step(case: Case, kind: ActionKind, details: dict, now: datetime | None) -> str | None:
+def _rule_of_the_step(case: Case, kind: ActionKind, details: dict, now: datetime | None) -> Refusal | None:
     if kind == A.DISPATCH and not details.get("unit_id"):
-        return "请选择承办单位。"
+        return Refusal("请选择承办单位。", "unit_id")
     if kind == A.REQUEST_RETURN and now is not None:
         objection = case.open_deadline(DeadlineKind.OBJECTION)
         if objection is not None and now > objection.due_at:
-            return (f"退单期限已过（{objection.due_at:%Y-%m-%d %H:%M}前），不能退单；"
-                    "确需调整承办单位的，请联系县级业务人员。")
+            return Refusal(f"退单期限已过（{objection.due_at:%Y-%m-%d %H:%M}前），不能退单；"
+                           "确需调整承办单位的，请联系县级业务人员。")
     if kind == A.REQUEST_EXTENSION:
         if case.pending == "extension":
-            return "已申请延期，正在等待县级审批。"
+            return Refusal("已申请延期，正在等待县级审批。")
         if case.extended:
-            return "本件已延期过一次，不能再次延期。"
+            return Refusal("本件已延期过一次，不能再次延期。")
     if kind in (A.APPROVE_EXTENSION, A.REFUSE_EXTENSION) and case.pending != "extension":
-        return "承办单位没有申请延期。"
+        return Refusal("承办单位没有申请延期。")
     if kind == A.APPROVE_EXTENSION:
         days, most = details.get("days"), details.get("max_days")
         if not isinstance(days, int) or days < 1:
-            return "请填写延长的天数。"
+            return Refusal("请填写延长的天数。", "days")
         if most is not None and days > most:
-            return f"延长期限不能超过{most}日。"
+            return Refusal(f"延长期限不能超过{most}日。", "days")
     if kind == A.REPLY and details.get("result") not in REPLY_RESULTS:
-        return "请选择办理结果。"
+        return Refusal("请选择办理结果。", "result")
     if kind in (A.APPROVE_REPLY, A.SEND_BACK, A.CALLBACK, A.CLOSE) and case.pending == "extension":
-        return "延期申请尚未审批。"
+        return Refusal("延期申请尚未审批。")
     if kind == A.CALLBACK and details.get("satisfaction") not in SATISFACTIONS:
-        return "请选择回访结果（满意、基本满意或不满意）。"
+        return Refusal("请选择回访结果（满意、基本满意或不满意）。", "satisfaction")
     if kind == A.CLOSE and not case.satisfaction:
-        return "请先回访，记录诉求人的满意度，再办结。"
+        return Refusal("请先回访，记录诉求人的满意度，再办结。")
     if kind == A.REDO and case.satisfaction != "不满意":
-        return "只有诉求人不满意的诉求件可以重办。"
+        return Refusal("只有诉求人不满意的诉求件可以重办。")
     return None
 
 

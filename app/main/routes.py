@@ -4,6 +4,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
+from app.cases.todo import todo_for as cases_todo
 from app.extensions import db
 from app.htmx import render
 from app.main import bp, help_pages
@@ -11,7 +12,7 @@ from app.main.search import search_everything
 from app.organizations.todo import todo_for as organizations_todo
 from app.pagination import FilterForm
 from app.standards.todo import todo_for as standards_todo
-from app.timeutil import local_today
+from app.timeutil import local_now, local_today
 
 
 @bp.route("/")
@@ -19,7 +20,8 @@ from app.timeutil import local_today
 def index():
     """我的待办: what the logged-in user must act on, overdue work first."""
     today = local_today()
-    groups = standards_todo(current_user, today) + organizations_todo(current_user, today)
+    groups = (cases_todo(current_user, local_now()) + standards_todo(current_user, today)
+              + organizations_todo(current_user, today))
     groups.sort(key=lambda g: -g.overdue)
     return render_template("main/index.html", todo_groups=groups)
 

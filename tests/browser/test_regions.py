@@ -33,7 +33,7 @@ def test_clerk_sees_own_township_only(page, world, login, live_server, js_enable
     assert page.evaluate(MARKER_KEPT) is js_enabled, "boosted nav should keep the page (js) / reload it (nojs)"
 
     # Searching the whole subtree finds the own township, never the neighbours'.
-    search = page.locator("input[name=q]")
+    search = page.locator("main input[name=q]")
     search.fill("镇")
     if not js_enabled:
         page.get_by_role("button", name="查询").click()
@@ -58,7 +58,7 @@ def test_active_search_updates_results_in_place(page, world, login, live_server,
     search_requests = []
     page.on("request", lambda r: "/regions?" in r.url and search_requests.append(r.headers))
 
-    page.locator("input[name=q]").fill("北留")
+    page.locator("main input[name=q]").fill("北留")
     if not js_enabled:
         page.get_by_role("button", name="查询").click()
 
@@ -66,7 +66,7 @@ def test_active_search_updates_results_in_place(page, world, login, live_server,
     expect(results).to_contain_text("北留镇")
     expect(results).not_to_contain_text("晋城市")
     assert parse_qs(urlsplit(page.url).query).get("q") == ["北留"], f"search not in the address bar: {page.url}"
-    expect(page.locator("input[name=q]")).to_have_value("北留")
+    expect(page.locator("main input[name=q]")).to_have_value("北留")
     # Only the results were swapped in: one top bar, no page nested inside #results.
     expect(page.locator("header.topbar")).to_have_count(1)
     expect(results.locator("form.search, h1")).to_have_count(0)
@@ -82,7 +82,7 @@ def test_active_search_updates_results_in_place(page, world, login, live_server,
     expect(results).to_contain_text("北留镇")
 
     # Clearing the search brings back the admin's own level.
-    page.locator("input[name=q]").fill("")
+    page.locator("main input[name=q]").fill("")
     if not js_enabled:
         page.get_by_role("button", name="查询").click()
     expect(results).to_contain_text("晋城市")

@@ -1,0 +1,81 @@
+"""The case desk's forms: registering a case, taking a step on it, and the ledger's filters."""
+from wtforms import BooleanField, DateTimeLocalField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
+
+from app.cases.models import Case, CaseCategory, CaseStatus, CaseType, Channel, Priority
+from app.cases.workflow import REPLY_RESULTS, SATISFACTIONS
+from app.forms import EditForm, Form
+from app.pagination import FilterForm, Sort, in_declared_order
+
+
+def _options(enum_class) -> list[SelectChoice]:
+    return [SelectChoice(m.value, m.label) for m in enum_class]
+
+
+class CaseForm(Form):
+    """登记: what the county types from the call, the letter, the visit or the platform's work order."""
+
+    channel_class = SelectField("来源渠道", validators=[DataRequired("请选择来源渠道。")],
+                                invalid_choice_message="请从列表中选择来源渠道。")
+    external_id = StringField("平台工单号", validators=[Optional(), Length(max=60, message="工单号不能超过 60 个字。")],
+                              description="12345 等平台的工单编号；没有可留空")
+    received_at = DateTimeLocalField("收件时间", format=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+                                     validators=[DataRequired("请填写收件时间（年-月-日 时:分）。")],
+                                     description="来电、来信、来访或平台派单的时间；期限从此计算")
+    type = SelectField("诉求类型", choices=_options(CaseType), validators=[DataRequired("请选择诉求类型。")])
+    category = SelectField("诉求分类", choices=_options(CaseCategory), validators=[DataRequired("请选择诉求分类。")])
+    requester_name = StringField("诉求人", validators=[Optional(), Length(max=40, message="姓名不能超过 40 个字。")],
+                                 description="匿名可留空")
+    requester_phone = StringField("联系电话", validators=[Optional(), Length(max=30, message="电话不能超过 30 个字。")])
+    content = TextAreaField("诉求内容", validators=[DataRequired("请填写诉求内容。"),
+                                                  Length(max=4000, message="诉求内容不能超过 4000 个字。")])
+    place = StringField("发生地点", validators=[Optional(), Length(max=200, message="地点不能超过 200 个字。")])
+    priority = SelectField("优先级", choices=_options(Priority), default=Priority.NORMAL.value)
+
+    def __init__(self, *args, channels: list[Channel] = (), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.channel_class.choices = [SelectChoice("", "请选择")] + [
+            SelectChoice(str(c.id), f"{channel.name}（{c.name}）" if len(channel.classes) > 1 else channel.name)
+            for channel in channels for c in channel.classes]
+
+
+class StepForm(EditForm):
+    """One workflow step: what it says, and what the step needs (the unit, the result …)."""
+
+    text = TextAreaField("说明", validators=[Length(max=4000, message="说明不能超过 4000 个字。")])
+    unit_id = SelectField("承办单位", validate_choice=False)
+    result = SelectField("办理结果", choices=[SelectChoice("", "请选择")] + [SelectChoice(r, r) for r in REPLY_RESULTS],
+                         validate_choice=False)
+    satisfaction = SelectField("回访结果", choices=[SelectChoice("", "请选择")] + [SelectChoice(s, s) for s in SATISFACTIONS],
+                               validate_choice=False)
+    days = IntegerField("延长天数", validators=[Optional(), NumberRange(1, 366, "延长天数应为 1 到 366 的整数。")],
+                        invalid_value_message="延长天数应为整数。")
+
+
+class CaseFilters(FilterForm):
+    """The ledger's filters: the page, its Excel, its PDF and the API read the same ones."""
+
+    SORTS = {
+        "received_at": Sort((Case.received_at, Case.id), descending_first=True),
+        "number": Sort((Case.number,)),
+        "status": Sort((in_declared_order(Case.status, CaseStatus), Case.id)),
+    }
+    channel = SelectField("来源渠道")
+    status = SelectField("状态", choices=FilterForm.choices(CaseStatus, "全部状态"))
+    category = SelectField("分类", choices=FilterForm.choices(CaseCategory, "全部分类"))
+    unit = SelectField("承办单位")
+    overdue = BooleanField("已超期", false_values=("", "0", "false"))
+    due_soon = BooleanField("即将到期", false_values=("", "0", "false"))
+    month = StringField("月份", filters=[lambda value: (value or "")[:7]])
+
+    def __init__(self, args=None, *, channels=(), units=()):
+        self._choices = {
+            "channel": [SelectChoice("", "全部渠道")] + [SelectChoice(c.code, c.name) for c in channels],
+            "unit": [SelectChoice("", "全部承办单位")] + [SelectChoice(str(u.id), u.name) for u in units],
+        }
+        super().__init__(args)
+
+    def set_choices(self) -> None:
+        for name, choices in self._choices.items():
+            self[name].choices = choices

@@ -1,0 +1,73 @@
+"""台账: one query for the case list, from its filters, served to the page (and to the Excel, the
+PDF and the API that follow), within the user's scope like every query."""
+from datetime import date, datetime
+
+from sqlalchemy import and_, exists, select
+from sqlalchemy.orm import contains_eager, joinedload
+
+from app.cases.calendar import WorkCalendar
+from app.cases.deadlines import DUE_SOON_WORKDAYS, remaining_words, urgency
+from app.cases.models import Case, CaseCategory, CaseDeadline, CaseStatus, Channel
+from app.pagination import apply_search
+from app.parsing import parse_int
+
+OPEN_STATUSES = [s for s in CaseStatus if s not in (CaseStatus.CLOSED, CaseStatus.REJECTED)]
+
+
+def _open_deadline_due(condition):
+    """Cases with an open deadline whose due time meets ``condition``."""
+    return exists().where(CaseDeadline.case_id == Case.id, CaseDeadline.met_at.is_(None),
+                          CaseDeadline.cancelled.is_(False), condition)
+
+
+def ledger_query(filters, now: datetime, calendar: WorkCalendar):
+    """The cases the ledger's filters (CaseFilters) ask for, newest received first."""
+    stmt = (
+        select(Case).join(Case.channel).options(contains_eager(Case.channel), joinedload(Case.unit),
+                                                joinedload(Case.deadlines))
+        .order_by(Case.received_at.desc(), Case.id.desc())
+    )
+    stmt = apply_search(stmt, filters.q.data, Case.number, Case.external_id, Case.requester_phone, Case.content)
+    if filters.channel.data:
+        stmt = stmt.where(Channel.code == filters.channel.data)
+    if status := filters.chosen("status", CaseStatus):
+        stmt = stmt.where(Case.status == status)
+    if category := filters.chosen("category", CaseCategory):
+        stmt = stmt.where(Case.category == category)
+    if unit_id := parse_int(filters.unit.data, 1, 2**31 - 1):
+        stmt = stmt.where(Case.unit_id == unit_id)
+    if filters.overdue.data:
+        stmt = stmt.where(Case.status.in_(OPEN_STATUSES), _open_deadline_due(CaseDeadline.due_at < now))
+    if filters.due_soon.data:
+        soon = datetime.combine(calendar.add_workdays(now.date(), DUE_SOON_WORKDAYS), datetime.max.time())
+        stmt = stmt.where(Case.status.in_(OPEN_STATUSES),
+                          _open_deadline_due(and_(CaseDeadline.due_at >= now, CaseDeadline.due_at <= soon)))
+    if (month := _month(filters.month.data)) is not None:
+        start = datetime(month.year, month.month, 1)
+        end = datetime(month.year + month.month // 12, month.month % 12 + 1, 1)
+        stmt = stmt.where(Case.received_at >= start, Case.received_at < end)
+    return filters.ordered(stmt)
+
+
+def _month(text: str) -> date | None:
+    """"2026-10" as the first of that month, or None."""
+    parts = (text or "").split("-")
+    if len(parts) != 2:
+        return None
+    year, month = parse_int(parts[0], 2000, 2100), parse_int(parts[1], 1, 12)
+    return date(year, month, 1) if year and month else None
+
+
+def next_due(case: Case) -> CaseDeadline | None:
+    """The open deadline that comes first: what the ledger's countdown shows."""
+    open_deadlines = [d for d in case.deadlines if d.met_at is None and not d.cancelled]
+    return min(open_deadlines, key=lambda d: d.due_at, default=None)
+
+
+def countdown(deadline: CaseDeadline | None, now: datetime, calendar: WorkCalendar) -> dict:
+    """What a deadline says beside a case: 剩余2个工作日 / 已超期, its mark, and whether provisional."""
+    if deadline is None:
+        return {"words": "", "mark": "", "provisional": False}
+    return {"words": remaining_words(deadline.due_at, now, calendar), "mark": urgency(deadline.due_at, now, calendar),
+            "provisional": deadline.provisional}
+

@@ -1,0 +1,171 @@
+"""诉求件: the ledger, registering a case, the case page with its deadlines and timeline, each
+workflow step posted to its own address, and the audited reveal of the requester's data."""
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from app.cases import services, workflow
+from app.cases.forms import CaseFilters, CaseForm, StepForm
+from app.cases.ledger import countdown, ledger_query, next_due
+from app.cases.masking import mask_name, mask_phone
+from app.cases.models import ActionKind, Case, CaseDeadline, Channel, ChannelClass, HandlingUnit
+from app.extensions import db
+from app.htmx import render
+from app.pagination import paginate
+from app.parsing import parse_id
+from app.permissions import county_required
+from app.regions.models import Region, RegionLevel
+from app.rules import RuleError
+from app.scoping import scoped_get_or_404
+from app.timeutil import local_now
+from app.versioning import StaleEdit
+
+bp = Blueprint("cases", __name__)
+A = ActionKind
+
+
+def _channels() -> list[Channel]:
+    return db.session.execute(
+        select(Channel).where(Channel.active.is_(True)).options(selectinload(Channel.classes)).order_by(Channel.position)
+    ).scalars().all()
+
+
+def _county() -> Region | None:
+    region = current_user.region
+    return region if region.level == RegionLevel.COUNTY else region.ancestor(RegionLevel.COUNTY)
+
+
+def _units() -> list[HandlingUnit]:
+    county = _county()
+    return services.dispatch_units(county) if county is not None else []
+
+
+@bp.route("/cases")
+@login_required
+def index():
+    """台账: every case in scope, searched and filtered."""
+    now = local_now()
+    filters = CaseFilters(channels=_channels(), units=_units())
+    page = paginate(ledger_query(filters, now, services.load_calendar()))
+    return render("cases/index.html", "cases/_rows.html", page=page, filters=filters, q=filters.q.data,
+                  now=now, calendar=services.load_calendar(), next_due=next_due, countdown=countdown,
+                  mask_name=mask_name, mask_phone=mask_phone)
+
+
+@bp.route("/cases/new", methods=["GET", "POST"])
+@county_required
+def new():
+    """登记: the county registers a call, a letter, a visit or a platform's work order."""
+    channels = _channels()
+    form = CaseForm(channels=channels)
+    if request.method == "GET" and not form.received_at.data:
+        form.received_at.data = local_now().replace(second=0, microsecond=0)
+    if form.validate_on_submit():
+        channel_class = db.session.get(ChannelClass, parse_id(form.channel_class.data))
+        try:
+            case = services.register_case(services.NewCase(
+                channel_class=channel_class, received_at=form.received_at.data, type=form.type.data,
+                category=form.category.data, content=form.content.data or "", requester_name=form.requester_name.data or "",
+                requester_phone=form.requester_phone.data or "", external_id=form.external_id.data or None,
+                place=form.place.data or "", priority=form.priority.data,
+            ), current_user, current_user.region, local_now())
+        except RuleError as error:
+            db.session.rollback()
+            error.show_on(form, "content")
+        else:
+            db.session.commit()
+            flash(f"已登记 {case.number}。", "success")
+            return redirect(url_for("cases.detail", case_id=case.id), 303)
+    return render_template("cases/new.html", form=form), 422 if form.is_submitted() else 200
+
+
+def _load(case_id: int) -> Case:
+    return scoped_get_or_404(
+        Case, case_id,
+        selectinload(Case.deadlines).joinedload(CaseDeadline.rule), selectinload(Case.actions),
+    )
+
+
+def _page(case: Case, status: int = 200, *, revealed: bool = False, forms: dict | None = None, stale=None):
+    now = local_now()
+    calendar = services.load_calendar()
+    actor = services.actor_for(case, current_user)
+    steps = workflow.allowed_steps(case, actor, now)
+    forms = forms or {}
+    for kind in steps:
+        if kind not in forms:
+            forms[kind] = StepForm(formdata=None, row_version=case.row_version)
+        forms[kind].unit_id.choices = [("", "请选择")] + [(str(u.id), u.name) for u in _units()] \
+            if kind == A.DISPATCH else []
+    deadlines = [(d, countdown(d, now, calendar)) for d in case.deadlines if not d.cancelled]
+    return render_template(
+        "cases/detail.html", case=case, steps=steps, forms=forms, deadlines=deadlines, now=now,
+        revealed=revealed, may_reveal=services.may_reveal(case, current_user), stale=stale,
+        requester_name=case.requester_name if revealed else mask_name(case.requester_name),
+        requester_phone=case.requester_phone if revealed else mask_phone(case.requester_phone),
+        timeline=sorted(case.actions, key=lambda a: (a.at, a.id)), step_labels=STEP_BUTTONS,
+    ), status
+
+
+# The button and the form heading of each step, in the words the desk uses.
+STEP_BUTTONS = {
+    A.ACCEPT: "受理", A.REJECT: "不予受理", A.DISPATCH: "派单", A.SIGN_FOR: "签收", A.REQUEST_RETURN: "申请退单",
+    A.APPROVE_RETURN: "同意退单", A.REFUSE_RETURN: "驳回退单", A.REQUEST_EXTENSION: "申请延期",
+    A.APPROVE_EXTENSION: "批准延期", A.REFUSE_EXTENSION: "不批准延期", A.REPLY: "提交回复",
+    A.APPROVE_REPLY: "审核通过", A.SEND_BACK: "退回重办", A.CALLBACK: "记录回访", A.CLOSE: "办结",
+    A.REDO: "重办", A.URGE: "催办", A.SUPERVISE: "督办",
+}
+
+
+@bp.route("/cases/<int:case_id>")
+@login_required
+def detail(case_id: int):
+    return _page(_load(case_id))
+
+
+@bp.route("/cases/<int:case_id>/reveal", methods=["POST"])
+@login_required
+def reveal(case_id: int):
+    """显示完整信息: the requester's name and phone, for the handlers and the county, audited."""
+    case = _load(case_id)
+    try:
+        services.reveal(case, current_user)
+    except RuleError:
+        abort(403)
+    db.session.commit()
+    return _page(case, revealed=True)
+
+
+@bp.route("/cases/<int:case_id>/steps/<kind>", methods=["POST"])
+@login_required
+def step(case_id: int, kind: str):
+    """One workflow step, from the form the case page offers for it."""
+    if kind not in A._value2member_map_ or A(kind) not in STEP_BUTTONS:
+        abort(404)
+    action = A(kind)
+    case = _load(case_id)
+    form = StepForm()
+    form.unit_id.choices = [(str(u.id), u.name) for u in _units()] if action == A.DISPATCH else []
+    if not form.validate_on_submit():
+        return _page(case, 422, forms={action: form})
+    details = {"unit_id": parse_id(form.unit_id.data), "result": form.result.data or None,
+               "satisfaction": form.satisfaction.data or None, "days": form.days.data}
+    try:
+        services.take_step(case, action, current_user, local_now(), text=form.text.data or "",
+                           details={k: v for k, v in details.items() if v is not None},
+                           opened_version=form.opened_version)
+    except StaleEdit as error:
+        db.session.rollback()
+        case = _load(case_id)
+        form.form_errors.append(error.message)
+        form.reopen_at(case)
+        return _page(case, 409, forms={action: form}, stale=error.latest)
+    except RuleError as error:
+        db.session.rollback()
+        case = _load(case_id)
+        error.show_on(form)
+        return _page(case, 422, forms={action: form})
+    db.session.commit()
+    flash(f"{case.number}：已{STEP_BUTTONS[action]}。", "success")
+    return redirect(url_for("cases.detail", case_id=case.id), 303)

@@ -1,0 +1,153 @@
+"""The case desk through HTTP: registering, the ledger with masked personal data, the audited
+reveal, a case walked from 登记 to 办结 by the supervisor and the township's clerk with every
+step on the timeline and on the right person's 我的待办, refusals at their field, two people
+acting at once, and another county's users getting 404 on every case address."""
+import re
+
+import pytest
+from sqlalchemy import select
+
+from app.audit.models import AuditEntry
+from app.cases.models import Case, CaseStatus
+from app.extensions import db
+
+NEW = "/cases/new"
+
+
+def registered(client, **fields) -> int:
+    page = client.get(NEW).get_data(as_text=True)
+    hotline = re.search(r'<option value="(\d+)">12345热线（一般）</option>', page).group(1)
+    data = {"channel_class": hotline, "received_at": "2026-09-30T16:20", "type": "complaint",
+            "category": "equipment_damage", "requester_name": "张三", "requester_phone": "13812341234",
+            "content": "凤城镇文化广场健身器材损坏，无人维修。", "place": "凤城镇文化广场", "priority": "normal"} | fields
+    response = client.post(NEW, data=data)
+    assert response.status_code == 303, response.get_data(as_text=True)
+    return int(response.headers["Location"].rsplit("/", 1)[1])
+
+
+def version_of(app, case_id: int) -> int:
+    with app.app_context():
+        return db.session.get(Case, case_id).row_version
+
+
+def step(client, app, case_id: int, kind: str, **data):
+    return client.post(f"/cases/{case_id}/steps/{kind}", data={"row_version": version_of(app, case_id)} | data)
+
+
+def units_offered(page: str) -> dict[str, str]:
+    return {name: value for value, name in re.findall(r'<option value="(\d+)">([^<]+)</option>', page)}
+
+
+def test_a_case_received_the_day_before_national_day_shows_its_due_date(app, client_as):
+    supervisor = client_as("supervisor")
+    case_id = registered(supervisor)
+    page = supervisor.get(f"/cases/{case_id}").get_data(as_text=True)
+    assert "阳城体诉〔2026〕0001号" in page and "12345热线" in page and "待受理" in page
+    assert "办结答复" in page and "5个工作日" in page and "2026-10-13" in page
+    assert "张*" in page and "138****1234" in page and "13812341234" not in page
+
+
+def test_registration_errors_are_shown_at_their_fields_and_keep_what_was_typed(client_as):
+    response = client_as("supervisor").post(NEW, data={"channel_class": "", "received_at": "昨天", "type": "complaint",
+                                                       "category": "noise", "content": "", "place": "东关广场"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    for message in ("请选择来源渠道。", "请填写诉求内容。", "东关广场"):
+        assert message in html
+    assert "收件时间" in html and 'aria-invalid="true"' in html
+
+
+def test_clerks_and_viewers_cannot_register(client_as):
+    assert client_as("clerk").get(NEW).status_code == 403
+    assert client_as("viewer").post(NEW, data={}).status_code == 403
+
+
+def test_the_ledger_masks_names_and_phones_and_the_reveal_is_audited(app, client_as):
+    supervisor = client_as("supervisor")
+    case_id = registered(supervisor)
+    ledger = supervisor.get("/cases").get_data(as_text=True)
+    assert "阳城体诉〔2026〕0001号" in ledger and "张*" in ledger and "138****1234" in ledger
+    assert "张三" not in ledger and "13812341234" not in ledger
+    revealed = supervisor.post(f"/cases/{case_id}/reveal").get_data(as_text=True)
+    assert "张三" in revealed and "13812341234" in revealed
+    with app.app_context():
+        entry = db.session.execute(select(AuditEntry).where(AuditEntry.action == "view")).scalar_one()
+        assert (entry.record_type, entry.record_id, entry.username) == ("cases", str(case_id), "supervisor")
+    # The township's clerk is no handler of an undispatched case: no reveal for them, and no case.
+    assert client_as("clerk").post(f"/cases/{case_id}/reveal").status_code == 404
+
+
+def test_a_case_walked_from_registration_to_closing(app, client_as):
+    supervisor, clerk = client_as("supervisor"), client_as("clerk")
+    case_id = registered(supervisor)
+    assert "待受理的诉求件" in supervisor.get("/").get_data(as_text=True)
+    assert step(supervisor, app, case_id, "accept").status_code == 303
+    page = supervisor.get(f"/cases/{case_id}").get_data(as_text=True)
+    units = units_offered(page.split('steps/dispatch')[1])
+    assert step(supervisor, app, case_id, "dispatch", unit_id=units["凤城镇"], text="请3日内核实。").status_code == 303
+
+    todo = clerk.get("/").get_data(as_text=True)
+    assert "待签收的诉求件" in todo and "阳城体诉〔2026〕0001号" in todo
+    assert step(clerk, app, case_id, "sign_for").status_code == 303
+    assert step(clerk, app, case_id, "reply", result="已解决", text="已更换损坏的器材。").status_code == 303
+    assert "待审核的回复" in supervisor.get("/").get_data(as_text=True)
+    assert step(supervisor, app, case_id, "approve_reply").status_code == 303
+    assert step(supervisor, app, case_id, "callback", satisfaction="满意", text="电话回访，表示满意。").status_code == 303
+    assert step(supervisor, app, case_id, "close").status_code == 303
+
+    page = supervisor.get(f"/cases/{case_id}").get_data(as_text=True)
+    timeline = page.split("办理记录")[1]
+    for word in ("登记", "受理", "派单", "→ 凤城镇", "签收", "回复", "（已解决）", "审核通过", "回访", "（满意）", "办结"):
+        assert word in timeline, word
+    assert "已办结" in page
+    with app.app_context():
+        assert db.session.get(Case, case_id).status == CaseStatus.CLOSED
+    todo = clerk.get("/").get_data(as_text=True).split("<h1>我的待办</h1>")[1]
+    assert "阳城体诉〔2026〕0001号" not in todo  # nothing left to do
+
+
+def test_a_refused_step_says_why_at_its_field(app, client_as):
+    supervisor = client_as("supervisor")
+    case_id = registered(supervisor)
+    refused = step(supervisor, app, case_id, "reject", text="  ")
+    html = refused.get_data(as_text=True)
+    assert refused.status_code == 422 and "请写明不予受理的理由。" in html
+    step(supervisor, app, case_id, "accept")
+    no_unit = step(supervisor, app, case_id, "dispatch", unit_id="")
+    assert no_unit.status_code == 422 and "请选择承办单位。" in no_unit.get_data(as_text=True)
+    assert step(supervisor, app, case_id, "accept").status_code == 422  # accepted already
+    assert client_as("supervisor").post(f"/cases/{case_id}/steps/register").status_code == 404
+
+
+def test_two_people_acting_on_one_case_at_once(app, client_as):
+    supervisor = client_as("supervisor")
+    case_id = registered(supervisor)
+    opened = version_of(app, case_id)
+    assert supervisor.post(f"/cases/{case_id}/steps/accept", data={"row_version": opened}).status_code == 303
+    late = supervisor.post(f"/cases/{case_id}/steps/reject", data={"row_version": opened, "text": "重复件"})
+    assert late.status_code == 409
+    with app.app_context():
+        assert db.session.get(Case, case_id).status == CaseStatus.ACCEPTED
+
+
+@pytest.mark.parametrize("username", ["supervisor_b", "clerk_b", "clerk_a2"])
+def test_another_regions_users_get_404_on_every_case_address(app, client_as, username):
+    case_id = registered(client_as("supervisor"))
+    other = client_as(username)
+    assert other.get(f"/cases/{case_id}").status_code == 404
+    assert other.post(f"/cases/{case_id}/reveal").status_code == 404
+    for kind in ("accept", "sign_for", "reply", "urge"):
+        assert other.post(f"/cases/{case_id}/steps/{kind}", data={"text": "x"}).status_code == 404
+    assert "阳城体诉" not in other.get("/cases").get_data(as_text=True)
+
+
+def test_the_ledger_filters_and_searches(app, client_as):
+    supervisor = client_as("supervisor")
+    registered(supervisor)
+    registered(supervisor, content="体育馆周末不开放。", category="venue_opening", requester_phone="13900001111")
+    assert "体育馆周末不开放" in supervisor.get("/cases?q=13900001111").get_data(as_text=True)
+    assert "文化广场健身器材损坏" not in supervisor.get("/cases?category=venue_opening").get_data(as_text=True)
+    overdue = supervisor.get("/cases?overdue=1").get_data(as_text=True)  # received in September: long overdue
+    assert overdue.count("已超期") >= 2
+    fragment = supervisor.get("/cases?channel=petition_letter", headers={"HX-Request": "true"}).get_data(as_text=True)
+    assert "<html" not in fragment and "没有符合条件的诉求件" in fragment
