@@ -70,12 +70,15 @@ def scope_for(region: Region) -> str | None:
 def unscoped():
     """Lift the scope for a deliberate, system-level step inside a request
     (logging in, loading the session's user), and put it back afterwards."""
-    previous = g.get("scope_path", DENY_ALL)
+    had_scope, previous = "scope_path" in g, g.get("scope_path")
     g.scope_path = None
     try:
         yield
     finally:
-        g.scope_path = previous
+        if had_scope:
+            g.scope_path = previous
+        else:  # outside a request and a job nothing was in force: leave it so (not DENY_ALL)
+            g.pop("scope_path", None)
 
 
 @contextmanager

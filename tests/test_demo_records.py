@@ -16,7 +16,7 @@ from tests.organizations.test_import import IMPORT, token_of, upload
 @pytest.fixture
 def demo_admin(app):
     with app.app_context():
-        load_demo_data()
+        load_demo_data(case_count=80)  # a sample of the year of cases: each kind, not the thousand
         db.session.commit()
     client = app.test_client()
     assert client.post("/login", data={"username": "admin", "password": DEMO_PASSWORD}).status_code == 303

@@ -15,7 +15,7 @@ MAX_PAGES = 120
 @pytest.fixture
 def demo(app):
     with app.app_context():
-        load_demo_data()
+        load_demo_data(case_count=80)  # a sample of the year of cases: each kind, not the thousand
         db.session.commit()
 
 

@@ -204,3 +204,14 @@ def test_a_moved_organisation_takes_its_whole_history_to_the_new_township(app, w
         set_scope(world.town_a1.path)  # the old one keeps nothing of it
         left = db.session.execute(select(AuditEntry.record_type).where(AuditEntry.record_type.notin_(["users", "regions"]))).all()
         assert left == []
+
+
+def test_lifting_the_scope_outside_a_request_leaves_nothing_in_force(app):
+    """A command (seed-demo, a backup) lifting the scope for a step must not leave every
+    later query of the command refused: before, the block put back DENY_ALL."""
+    from app.scoping import current_scope, scope_in_force, unscoped
+
+    with app.app_context():
+        with unscoped():
+            assert current_scope() is None
+        assert not scope_in_force() and current_scope() is None

@@ -7,7 +7,7 @@ from sqlalchemy.orm import contains_eager, joinedload
 
 from app.cases.calendar import WorkCalendar
 from app.cases.deadlines import DUE_SOON_WORKDAYS, remaining_words, urgency
-from app.cases.models import Case, CaseCategory, CaseDeadline, CaseStatus, Channel
+from app.cases.models import WINDOW_KINDS, Case, CaseCategory, CaseDeadline, CaseStatus, Channel
 from app.pagination import apply_search
 from app.parsing import parse_int
 
@@ -15,9 +15,9 @@ OPEN_STATUSES = [s for s in CaseStatus if s not in (CaseStatus.CLOSED, CaseStatu
 
 
 def _open_deadline_due(condition):
-    """Cases with an open deadline whose due time meets ``condition``."""
+    """Cases with an open deadline (a duty, not a window) whose due time meets ``condition``."""
     return exists().where(CaseDeadline.case_id == Case.id, CaseDeadline.met_at.is_(None),
-                          CaseDeadline.cancelled.is_(False), condition)
+                          CaseDeadline.cancelled.is_(False), CaseDeadline.kind.not_in(WINDOW_KINDS), condition)
 
 
 def ledger_query(filters, now: datetime, calendar: WorkCalendar):
@@ -59,8 +59,8 @@ def _month(text: str) -> date | None:
 
 
 def next_due(case: Case) -> CaseDeadline | None:
-    """The open deadline that comes first: what the ledger's countdown shows."""
-    open_deadlines = [d for d in case.deadlines if d.met_at is None and not d.cancelled]
+    """The open deadline (a duty, not a window) that comes first: what the ledger's countdown shows."""
+    open_deadlines = [d for d in case.deadlines if d.met_at is None and not d.cancelled and not d.is_window]
     return min(open_deadlines, key=lambda d: d.due_at, default=None)
 
 

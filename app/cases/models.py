@@ -32,6 +32,11 @@ class DeadlineKind(LabelledEnum):
     REANSWER = "reanswer", "不满意重办"
 
 
+# Windows, not duties: the time a unit has to object to a wrong assignment, a petitioner to ask
+# for a review, the longest extension. Their end passing is no lateness of anyone's.
+WINDOW_KINDS = frozenset({DeadlineKind.OBJECTION, DeadlineKind.REVIEW_REQUEST, DeadlineKind.EXTENSION_MAX})
+
+
 class Channel(Audited, db.Model):
     """来源渠道: 12345热线, 来信, 来访 … The code is stable: the API and imports use it."""
 
@@ -269,6 +274,10 @@ class CaseDeadline(Audited, RegionScoped, db.Model):
 
     def __str__(self) -> str:
         return f"{self.kind.label}期限"
+
+    @property
+    def is_window(self) -> bool:
+        return self.kind in WINDOW_KINDS
 
 
 class ActionKind(LabelledEnum):

@@ -331,6 +331,7 @@ def _apply(case: Case, kind: ActionKind, user: User, now: datetime, text: str, d
         case.pending = ""
     elif kind == A.REPLY:
         case.reply_result = details["result"]
+        _cancel(case, DeadlineKind.OBJECTION)  # a unit that has answered no longer objects
         _meet(case, DeadlineKind.REANSWER if case.round > 1 else DeadlineKind.ANSWER, now)
     elif kind == A.SEND_BACK:
         for deadline in case.deadlines:  # the answer was not accepted: its clock runs again

@@ -1,4 +1,5 @@
 """Demo data for ``flask --app wsgi seed-demo``: every screen has something real to show."""
+from app.demo.cases import load_cases
 from app.demo.inspections import load_inspections
 from app.demo.organizations import load_organizations
 from app.demo.regions import DEMO_PASSWORD, load_regions_and_users
@@ -6,9 +7,12 @@ from app.demo.regions import DEMO_PASSWORD, load_regions_and_users
 __all__ = ["DEMO_PASSWORD", "load_demo_data"]
 
 
-def load_demo_data() -> dict[str, int]:
+def load_demo_data(case_count: int | None = None) -> dict[str, int]:
+    """Everything the demo holds; ``case_count`` scales the year of cases down (tests that only
+    need some of each kind), the default being the year the seeds describe (about 1,100)."""
     regions, users = load_regions_and_users()
     organizations = load_organizations(regions)
     inspections, rectifications, photos = load_inspections(organizations, users)
+    cases = load_cases(users, count=case_count)
     return {"区划": len(regions), "用户": len(users), "体育组织": len(organizations),
-            "检查": inspections, "整改": rectifications, "照片": photos}
+            "检查": inspections, "整改": rectifications, "照片": photos, "诉求件": cases}

@@ -44,7 +44,7 @@ def test_impossible_input_is_refused(region_code, serial):
 
 def test_every_demo_organisation_has_a_valid_unique_code(app):
     with app.app_context():
-        load_demo_data()
+        load_demo_data(case_count=80)  # a sample of the year of cases: each kind, not the thousand
         db.session.flush()
         codes = db.session.execute(select(Organization.name, Organization.credit_code),
                                    execution_options={"unscoped": True}).all()
