@@ -15,8 +15,9 @@ from datetime import date, datetime, time, timedelta
 from random import Random
 
 from app.organizations.models import OrgKind, OrgLevel
+from app.printing.codes import CODE_ALPHABET
 from app.standards.models import InspectionKind, InspectionStatus, ItemResult, RectificationStatus, Verdict
-from app.standards.rules import CODE_ALPHABET, DEFAULT_RECTIFICATION_DAYS, compute_verdict
+from app.standards.rules import DEFAULT_RECTIFICATION_DAYS, compute_verdict
 from bench.names import person_name
 from bench.registry import REFERENCE_DAY
 from bench.world import World

@@ -208,6 +208,7 @@ class Case(RowVersioned, Audited, RegionScoped, db.Model):
     year: Mapped[int]
     serial: Mapped[int]
     number: Mapped[str] = mapped_column(String(40), unique=True)  # 阳城体诉〔2026〕0123号
+    verification_code: Mapped[str] = mapped_column(String(12), unique=True)  # printed on its paper
     channel_id: Mapped[int] = mapped_column(ForeignKey("channels.id"), index=True)
     class_id: Mapped[int] = mapped_column(ForeignKey("channel_classes.id"))
     external_id: Mapped[str | None] = mapped_column(String(60))  # the platform's 工单号
@@ -233,9 +234,9 @@ class Case(RowVersioned, Audited, RegionScoped, db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     # Three columns point at regions: the one the case lives in (the scope), its county's number
-    # series, and where the matter is.
+    # series (read upward with Region.ancestor: a township's clerk may name, not open, the
+    # county), and where the matter is.
     region = relationship("Region", foreign_keys="Case.region_id")
-    county = relationship("Region", foreign_keys=[county_id])
     place_region = relationship("Region", foreign_keys=[place_region_id])
     channel: Mapped[Channel] = relationship()
     channel_class: Mapped[ChannelClass] = relationship()

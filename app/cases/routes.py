@@ -5,7 +5,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from app.cases import services, workflow
+from app.cases import paper, services, workflow
 from app.cases.forms import CaseFilters, CaseForm, StepForm
 from app.cases.ledger import countdown, ledger_query, next_due
 from app.cases.masking import mask_name, mask_phone
@@ -15,6 +15,7 @@ from app.htmx import render
 from app.pagination import paginate
 from app.parsing import parse_id
 from app.permissions import county_required
+from app.printing.downloads import ascii_name, send_download
 from app.regions.models import Region, RegionLevel
 from app.rules import RuleError
 from app.scoping import scoped_get_or_404
@@ -135,6 +136,28 @@ def reveal(case_id: int):
         abort(403)
     db.session.commit()
     return _page(case, revealed=True)
+
+
+@bp.route("/cases/<int:case_id>/assignment.pdf")
+@login_required
+def assignment_sheet(case_id: int):
+    """交办单: the case as it goes to its handling unit, to sign for and file."""
+    case = _load(case_id)
+    if case.unit is None:
+        abort(404)
+    return send_download(paper.assignment_pdf(case), paper.paper_name(case, "交办单"), inline=True,
+                         fallback=ascii_name("assignment", case.year, case.serial, suffix=".pdf"))
+
+
+@bp.route("/cases/<int:case_id>/reply.pdf")
+@login_required
+def reply_sheet(case_id: int):
+    """办理情况回复单: the unit's answer, to sign, stamp and file."""
+    case = _load(case_id)
+    if case.unit is None:
+        abort(404)
+    return send_download(paper.reply_pdf(case), paper.paper_name(case, "办理情况回复单"), inline=True,
+                         fallback=ascii_name("reply", case.year, case.serial, suffix=".pdf"))
 
 
 @bp.route("/cases/<int:case_id>/steps/<kind>", methods=["POST"])

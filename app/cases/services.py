@@ -30,6 +30,7 @@ from app.cases.models import (
     UnitKind,
 )
 from app.extensions import db
+from app.printing.codes import new_verification_code
 from app.regions.models import Region, RegionLevel
 from app.rules import RuleError
 from app.scoping import rehome, unscoped
@@ -223,7 +224,7 @@ def register_case(new: NewCase, user: User, region: Region, now: datetime) -> Ca
     serial = next_serial(county, new.received_at.year)
     case = Case(
         county_id=county.id, year=new.received_at.year, serial=serial,
-        number=case_number(county, new.received_at.year, serial),
+        number=case_number(county, new.received_at.year, serial), verification_code=new_verification_code(),
         channel_id=new.channel_class.channel_id, class_id=new.channel_class.id, channel_class=new.channel_class,
         external_id=new.external_id or None, received_at=new.received_at, type=new.type, category=new.category,
         requester_name=new.requester_name.strip(), requester_phone=new.requester_phone.strip(),

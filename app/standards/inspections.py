@@ -2,11 +2,10 @@
 and the county's spot-check sample. Each action is one function that changes state and flushes;
 the view commits once. A broken rule raises RuleError, before anything is written where it can.
 """
-import secrets
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import exists, select
+from sqlalchemy import select
 from sqlalchemy.orm import contains_eager
 
 from app.attachments.services import PreparedFile, attach, attachments_for, delete_attachment
@@ -14,6 +13,7 @@ from app.auth.models import User
 from app.extensions import db
 from app.organizations.models import Organization, OrgKind, OrgLevel, OrgStatus
 from app.pagination import apply_search
+from app.printing.codes import new_verification_code
 from app.regions.models import Region
 from app.rules import RuleError
 from app.standards import rectifications
@@ -29,7 +29,6 @@ from app.standards.models import (
     Verdict,
 )
 from app.standards.rules import (
-    CODE_ALPHABET,
     allowed_kinds,
     edit_problem,
     inspection_verdict,
@@ -88,15 +87,6 @@ def inspection_query(filters):
         stmt = stmt.where(Inspection.verdict == verdict)
     return filters.ordered(stmt)
 
-
-def new_verification_code() -> str:
-    while True:
-        code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(8))
-        taken = db.session.execute(
-            select(exists().where(Inspection.verification_code == code)), execution_options={"unscoped": True}
-        ).scalar()
-        if not taken:
-            return code
 
 
 def standard_for(organization: Organization) -> Standard | None:

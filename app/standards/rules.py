@@ -17,8 +17,6 @@ from app.standards.models import (
 )
 
 DEFAULT_RECTIFICATION_DAYS = 30
-# Unambiguous when read aloud or typed from paper: no 0/O, 1/I/L.
-CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 FROZEN = "该检查已定稿签字，不能再修改；如需更正请发起复查。"
 
 # Who may start which kind of inspection: the township checks itself, the county checks others.

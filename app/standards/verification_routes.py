@@ -3,16 +3,15 @@ import re
 
 from flask import Blueprint, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import select
 from wtforms import StringField
 from wtforms.validators import DataRequired
 
-from app.extensions import db
 from app.forms import Form
+from app.printing.codes import CODE_ALPHABET, find_by_code
 from app.scoping import in_scope, unscoped
 from app.standards import pdf
 from app.standards.models import Inspection
-from app.standards.rules import CODE_ALPHABET, results_checksum
+from app.standards.rules import results_checksum
 from app.throttle import allow
 
 bp = Blueprint("verification", __name__)
@@ -34,14 +33,6 @@ def normalize_code(text: str) -> str:
     return re.sub(r"[\s\-－_·.]", "", text or "").upper()
 
 
-def _lookup(code: str) -> Inspection | None:
-    """The inspection with this code, wherever it is: the authenticity page is public. Only what
-    the paper itself says is shown from it (verification.html), nothing personal."""
-    return db.session.execute(
-        select(Inspection).where(Inspection.verification_code == code), execution_options={"unscoped": True}
-    ).scalar_one_or_none()
-
-
 def _throttle_key() -> str:
     who = current_user.id if current_user.is_authenticated else request.remote_addr or "-"
     return f"verify:{who}"
@@ -56,15 +47,20 @@ def _verify(code_text: str, form: VerifyForm, not_found_status: int):
         form.code.errors = ["核验码格式不对：应为 8 位字母和数字（不含 0、1、I、L、O），请核对后重新输入。"]
         return render_template("standards/verify.html", form=form), not_found_status
     with unscoped():  # the public facts of a record that may lie outside the reader's region
-        inspection = _lookup(code)
-        if inspection is None:
-            form.code.errors = [f"没有找到核验码为 {code} 的检查记录，请核对后重新输入。"]
+        record = find_by_code(code)
+        if record is None:
+            form.code.errors = [f"没有找到核验码为 {code} 的检查记录或诉求件，请核对后重新输入。"]
             return render_template("standards/verify.html", form=form), not_found_status
-        facts = public_facts(inspection)
-        region_path = inspection.region.path
+        region_path = record.region.path
+        if isinstance(record, Inspection):
+            page = render_template("standards/verification.html", facts=public_facts(record))
+            address = url_for("inspections.detail", inspection_id=record.id)
+        else:  # a case's paper (交办单, 回复单): only what it prints, the requester masked
+            page = render_template("cases/verification.html", case=record)
+            address = url_for("cases.detail", case_id=record.id)
     if current_user.is_authenticated and in_scope(region_path):
-        return redirect(url_for("inspections.detail", inspection_id=inspection.id))
-    return render_template("standards/verification.html", facts=facts)
+        return redirect(address)
+    return page
 
 
 def public_facts(inspection: Inspection) -> dict:

@@ -206,6 +206,7 @@ def upgrade():
     sa.Column('year', sa.Integer(), nullable=False),
     sa.Column('serial', sa.Integer(), nullable=False),
     sa.Column('number', sa.String(length=40), nullable=False),
+    sa.Column('verification_code', sa.String(length=12), nullable=False),
     sa.Column('channel_id', sa.Integer(), nullable=False),
     sa.Column('class_id', sa.Integer(), nullable=False),
     sa.Column('external_id', sa.String(length=60), nullable=True),
@@ -242,7 +243,8 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_cases')),
     sa.UniqueConstraint('channel_id', 'external_id', name=op.f('uq_cases_channel_id')),
     sa.UniqueConstraint('county_id', 'year', 'serial', name=op.f('uq_cases_county_id')),
-    sa.UniqueConstraint('number', name=op.f('uq_cases_number'))
+    sa.UniqueConstraint('number', name=op.f('uq_cases_number')),
+    sa.UniqueConstraint('verification_code', name=op.f('uq_cases_verification_code'))
     )
     with op.batch_alter_table('cases', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_cases_channel_id'), ['channel_id'], unique=False)

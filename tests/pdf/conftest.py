@@ -47,3 +47,13 @@ def pdf_pages(path: Path) -> int:
 def pdf_images(path: Path) -> list[str]:
     lines = subprocess.run(["pdfimages", "-list", str(path)], capture_output=True, text=True, check=True).stdout
     return [line for line in lines.splitlines()[2:] if line.strip()]
+
+
+def assert_one_embedded_cjk_face(path: Path) -> None:
+    """The paper's typography: one embedded Noto Serif CJK face (no Bold, no fallback, no Type 3)."""
+    fonts = pdf_fonts(path)
+    assert len(fonts) == 1, [f["line"] for f in fonts]
+    font = fonts[0]
+    assert "Noto-Serif-CJK-SC" in font["name"], font["line"]
+    assert font["emb"] == "yes", font["line"]
+    assert "Type 3" not in font["type"], font["line"]

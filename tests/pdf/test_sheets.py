@@ -11,7 +11,7 @@ from app.extensions import db
 from app.standards.models import Inspection, ItemResult, StandardVersion
 from tests.factories import jpeg_bytes, make_inspection, make_org
 from tests.pdf.conftest import (
-    pdf_fonts,
+    assert_one_embedded_cjk_face,
     pdf_images,
     pdf_pages,
     pdf_text,
@@ -34,15 +34,6 @@ def finalized(app, world):
         db.session.commit()
         return {"id": inspection.id, "code": inspection.verification_code, "version_id": inspection.version_id,
                 "result_ids": [r.id for r in inspection.results]}
-
-
-def assert_one_embedded_cjk_face(path):
-    fonts = pdf_fonts(path)
-    assert len(fonts) == 1, [f["line"] for f in fonts]  # one face: no Bold, no fallback font
-    font = fonts[0]
-    assert "Noto-Serif-CJK-SC" in font["name"], font["line"]
-    assert font["emb"] == "yes", font["line"]
-    assert "Type 3" not in font["type"], font["line"]
 
 
 def test_audit_sheet_has_everything_an_official_form_needs(supervisor_client, finalized, tmp_path):

@@ -1,0 +1,65 @@
+"""The case desk's paper: the 交办单 and the 回复单 read back with pdftotext and pdffonts, the
+requester masked, the verification code leading to public facts only."""
+import pytest
+
+from tests.cases.test_pages import registered, step, units_offered
+from tests.pdf.conftest import assert_one_embedded_cjk_face, pdf_pages, pdf_text, save_pdf
+
+
+@pytest.fixture
+def answered(app, client_as):
+    supervisor, clerk = client_as("supervisor"), client_as("clerk")
+    case_id = registered(supervisor)
+    step(supervisor, app, case_id, "accept")
+    units = units_offered(supervisor.get(f"/cases/{case_id}").get_data(as_text=True).split("steps/dispatch")[1])
+    step(supervisor, app, case_id, "dispatch", unit_id=units["凤城镇"], text="请核实器材损坏情况，3日内回复。")
+    step(clerk, app, case_id, "sign_for")
+    step(clerk, app, case_id, "reply", result="已解决", text="已于当日更换扭腰器一台，经诉求人确认已解决。")
+    return case_id
+
+
+def test_the_assignment_sheet(client_as, answered, tmp_path):
+    response = client_as("clerk").get(f"/cases/{answered}/assignment.pdf")
+    assert response.status_code == 200 and response.headers["Content-Type"] == "application/pdf"
+    path = save_pdf(response.data, tmp_path)
+    text = pdf_text(path).replace(" ", "")
+    for expected in ("阳城县诉求件交办单", "阳城体诉〔2026〕0001号", "12345热线（一般）", "2026年9月30日16:20", "张*",
+                     "138****1234", "凤城镇文化广场健身器材损坏", "承办单位凤城镇", "办结答复：2026年10月13日",
+                     "请核实器材损坏情况", "承办单位签收人（签字）", "交办单位（盖章）", "核验码"):
+        assert expected in text, expected
+    assert "张三" not in text and "13812341234" not in text
+    assert pdf_pages(path) == 1
+    assert_one_embedded_cjk_face(path)
+
+
+def test_the_reply_sheet(client_as, answered, tmp_path):
+    path = save_pdf(client_as("supervisor").get(f"/cases/{answered}/reply.pdf").data, tmp_path)
+    text = pdf_text(path).replace(" ", "")
+    for expected in ("诉求件办理情况回复单", "阳城体诉〔2026〕0001号", "√已解决", "已于当日更换扭腰器一台",
+                     "承办人（签字）", "单位负责人（签字）", "承办单位（盖章）"):
+        assert expected in text, expected
+    assert "张三" not in text
+    assert pdf_pages(path) == 1
+    assert_one_embedded_cjk_face(path)
+
+
+def test_paper_is_for_dispatched_cases_in_scope(app, client_as, answered):
+    undispatched = registered(client_as("supervisor"))
+    assert client_as("supervisor").get(f"/cases/{undispatched}/assignment.pdf").status_code == 404
+    for username in ("clerk_b", "clerk_a2", "supervisor_b"):
+        assert client_as(username).get(f"/cases/{answered}/assignment.pdf").status_code == 404
+        assert client_as(username).get(f"/cases/{answered}/reply.pdf").status_code == 404
+
+
+def test_the_code_on_the_paper_shows_public_facts_only(app, client, client_as, answered):
+    from app.cases.models import Case
+    from app.extensions import db
+
+    with app.app_context():
+        code = db.session.get(Case, answered).verification_code
+    page = client.get(f"/v/{code}").get_data(as_text=True)
+    assert "阳城体诉〔2026〕0001号" in page and "凤城镇" in page and "12345热线" in page
+    for private in ("张", "138", "健身器材损坏"):
+        assert private not in page.split("<main")[1]
+    # A user in whose region the case lies is taken to it.
+    assert client_as("clerk").get(f"/v/{code}").headers["Location"].endswith(f"/cases/{answered}")
