@@ -1,5 +1,13 @@
 """The case desk's forms: registering a case, taking a step on it, and the ledger's filters."""
-from wtforms import BooleanField, DateTimeLocalField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    DateTimeLocalField,
+    IntegerField,
+    MultipleFileField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
@@ -49,6 +57,7 @@ class StepForm(EditForm):
                          validate_choice=False)
     satisfaction = SelectField("回访结果", choices=[SelectChoice("", "请选择")] + [SelectChoice(s, s) for s in SATISFACTIONS],
                                validate_choice=False)
+    evidence = MultipleFileField("附件", description="办理前后的照片、答复文件等，可选多个")
     days = IntegerField("延长天数", validators=[Optional(), NumberRange(1, 366, "延长天数应为 1 到 366 的整数。")],
                         invalid_value_message="延长天数应为整数。")
 

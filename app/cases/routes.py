@@ -5,11 +5,13 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from app.attachments import kept
+from app.attachments.services import ACCEPT_ATTR, attachments_for
 from app.cases import paper, services, workflow
 from app.cases.forms import CaseFilters, CaseForm, StepForm
 from app.cases.ledger import countdown, ledger_query, next_due
 from app.cases.masking import mask_name, mask_phone
-from app.cases.models import ActionKind, Case, CaseDeadline, Channel, ChannelClass, HandlingUnit
+from app.cases.models import ActionKind, Case, CaseAction, CaseDeadline, Channel, ChannelClass, HandlingUnit
 from app.extensions import db
 from app.htmx import render
 from app.pagination import paginate
@@ -88,7 +90,8 @@ def _load(case_id: int) -> Case:
     )
 
 
-def _page(case: Case, status: int = 200, *, revealed: bool = False, forms: dict | None = None, stale=None):
+def _page(case: Case, status: int = 200, *, revealed: bool = False, forms: dict | None = None, stale=None,
+          kept_files=()):
     now = local_now()
     calendar = services.load_calendar()
     actor = services.actor_for(case, current_user)
@@ -106,6 +109,8 @@ def _page(case: Case, status: int = 200, *, revealed: bool = False, forms: dict 
         requester_name=case.requester_name if revealed else mask_name(case.requester_name),
         requester_phone=case.requester_phone if revealed else mask_phone(case.requester_phone),
         timeline=sorted(case.actions, key=lambda a: (a.at, a.id)), step_labels=STEP_BUTTONS,
+        evidence=attachments_for(CaseAction.__tablename__, [a.id for a in case.actions]), accept=ACCEPT_ATTR,
+        kept_files=list(kept_files),
     ), status
 
 
@@ -170,25 +175,28 @@ def step(case_id: int, kind: str):
     case = _load(case_id)
     form = StepForm()
     form.unit_id.choices = [(str(u.id), u.name) for u in _units()] if action == A.DISPATCH else []
+    # Files first: a refusal hands the accepted ones back (已选择) instead of losing them.
+    uploads = kept.gather(request, request.files.getlist("evidence"))
+    kept_files = [(f, kept.token(f)) for f in uploads[0]]
     if not form.validate_on_submit():
-        return _page(case, 422, forms={action: form})
+        return _page(case, 422, forms={action: form}, kept_files=kept_files)
     details = {"unit_id": parse_id(form.unit_id.data), "result": form.result.data or None,
                "satisfaction": form.satisfaction.data or None, "days": form.days.data}
     try:
         services.take_step(case, action, current_user, local_now(), text=form.text.data or "",
                            details={k: v for k, v in details.items() if v is not None},
-                           opened_version=form.opened_version)
+                           opened_version=form.opened_version, uploads=uploads)
     except StaleEdit as error:
         db.session.rollback()
         case = _load(case_id)
         form.form_errors.append(error.message)
         form.reopen_at(case)
-        return _page(case, 409, forms={action: form}, stale=error.latest)
+        return _page(case, 409, forms={action: form}, stale=error.latest, kept_files=kept_files)
     except RuleError as error:
         db.session.rollback()
         case = _load(case_id)
         error.show_on(form)
-        return _page(case, 422, forms={action: form})
+        return _page(case, 422, forms={action: form}, kept_files=kept_files)
     db.session.commit()
     flash(f"{case.number}：已{STEP_BUTTONS[action]}。", "success")
     return redirect(url_for("cases.detail", case_id=case.id), 303)

@@ -10,6 +10,7 @@ from flask import g
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
+from app.attachments.services import attach
 from app.audit.listeners import record_view
 from app.auth.models import User
 from app.cases import workflow
@@ -275,8 +276,10 @@ def handles(case: Case, user: User) -> bool:
 
 
 def take_step(case: Case, kind: ActionKind, user: User, now: datetime, *, text: str = "", details: dict | None = None,
-              opened_version: int | None = None) -> CaseAction:
-    """Take a workflow step: refused with the workflow's sentence, or applied with its timeline entry.
+              opened_version: int | None = None, uploads: tuple[list, list[str]] = ([], [])) -> CaseAction:
+    """Take a workflow step: refused with the workflow's sentence, or applied with its timeline
+    entry and the files that go with it (``uploads``: checked and stored, and a sentence per
+    file refused; a refused file refuses the step).
 
     ``opened_version`` is the case's row version when the page was opened: someone else's step
     in between refuses this one (StaleEdit) rather than acting on a case that has moved on."""
@@ -289,12 +292,17 @@ def take_step(case: Case, kind: ActionKind, user: User, now: datetime, *, text: 
     if problem := workflow.refusal(case, kind, actor_for(case, user), text=text, details=details, now=now):
         raise RuleError(str(problem), problem.field)
     details.pop("max_days", None)
+    files, refused = uploads
+    if refused:
+        raise RuleError(refused[0], "evidence")
     _apply(case, kind, user, now, text, details)
     step = workflow.STEPS[kind]
     if step.target is not None:
         case.status = step.target
     action = _record(case, kind, user, now, text, details)
     db.session.flush()
+    if files:
+        attach(files, owner=action, region_id=case.region_id)
     return action
 
 

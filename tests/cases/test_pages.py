@@ -2,14 +2,17 @@
 reveal, a case walked from 登记 to 办结 by the supervisor and the township's clerk with every
 step on the timeline and on the right person's 我的待办, refusals at their field, two people
 acting at once, and another county's users getting 404 on every case address."""
+import io
 import re
 
 import pytest
 from sqlalchemy import select
 
+from app.attachments.models import Attachment
 from app.audit.models import AuditEntry
 from app.cases.models import Case, CaseStatus
 from app.extensions import db
+from tests.factories import jpeg_bytes
 
 NEW = "/cases/new"
 
@@ -31,7 +34,9 @@ def version_of(app, case_id: int) -> int:
 
 
 def step(client, app, case_id: int, kind: str, **data):
-    return client.post(f"/cases/{case_id}/steps/{kind}", data={"row_version": version_of(app, case_id)} | data)
+    files = {k: v for k, v in data.items() if isinstance(v, tuple)}
+    return client.post(f"/cases/{case_id}/steps/{kind}", data={"row_version": version_of(app, case_id)} | data,
+                       content_type="multipart/form-data" if files else None)
 
 
 def units_offered(page: str) -> dict[str, str]:
@@ -89,7 +94,8 @@ def test_a_case_walked_from_registration_to_closing(app, client_as):
     todo = clerk.get("/").get_data(as_text=True)
     assert "待签收的诉求件" in todo and "阳城体诉〔2026〕0001号" in todo
     assert step(clerk, app, case_id, "sign_for").status_code == 303
-    assert step(clerk, app, case_id, "reply", result="已解决", text="已更换损坏的器材。").status_code == 303
+    assert step(clerk, app, case_id, "reply", result="已解决", text="已更换损坏的器材。",
+                evidence=(io.BytesIO(jpeg_bytes(800, 600)), "更换后.jpg")).status_code == 303
     assert "待审核的回复" in supervisor.get("/").get_data(as_text=True)
     assert step(supervisor, app, case_id, "approve_reply").status_code == 303
     assert step(supervisor, app, case_id, "callback", satisfaction="满意", text="电话回访，表示满意。").status_code == 303
@@ -102,6 +108,9 @@ def test_a_case_walked_from_registration_to_closing(app, client_as):
     assert "已办结" in page
     with app.app_context():
         assert db.session.get(Case, case_id).status == CaseStatus.CLOSED
+        photo = db.session.execute(select(Attachment)).scalar_one()
+        assert (photo.owner_type, photo.filename) == ("case_actions", "更换后.jpg")
+    assert f"/attachments/{photo.id}/thumb.jpg" in timeline
     todo = clerk.get("/").get_data(as_text=True).split("<h1>我的待办</h1>")[1]
     assert "阳城体诉〔2026〕0001号" not in todo  # nothing left to do
 
