@@ -49,7 +49,8 @@ class CaseForm(Form):
 
 
 class StepForm(EditForm):
-    """One workflow step: what it says, and what the step needs (the unit, the result …)."""
+    """One workflow step: what it says, and what the step needs (the unit, the result …). Made
+    with the step as its ``prefix`` (reply-text …): the case page holds one per step."""
 
     text = TextAreaField("说明", validators=[Length(max=4000, message="说明不能超过 4000 个字。")])
     unit_id = SelectField("承办单位", validate_choice=False)

@@ -99,7 +99,7 @@ def _page(case: Case, status: int = 200, *, revealed: bool = False, forms: dict 
     forms = forms or {}
     for kind in steps:
         if kind not in forms:
-            forms[kind] = StepForm(formdata=None, row_version=case.row_version)
+            forms[kind] = StepForm(formdata=None, row_version=case.row_version, prefix=kind.value)
         forms[kind].unit_id.choices = [("", "请选择")] + [(str(u.id), u.name) for u in _units()] \
             if kind == A.DISPATCH else []
     deadlines = [(d, countdown(d, now, calendar)) for d in case.deadlines if not d.cancelled]
@@ -173,10 +173,10 @@ def step(case_id: int, kind: str):
         abort(404)
     action = A(kind)
     case = _load(case_id)
-    form = StepForm()
+    form = StepForm(prefix=action.value)  # each step's form on the page has its own field names and ids
     form.unit_id.choices = [(str(u.id), u.name) for u in _units()] if action == A.DISPATCH else []
     # Files first: a refusal hands the accepted ones back (已选择) instead of losing them.
-    uploads = kept.gather(request, request.files.getlist("evidence"))
+    uploads = kept.gather(request, request.files.getlist(form.evidence.name))
     kept_files = [(f, kept.token(f)) for f in uploads[0]]
     if not form.validate_on_submit():
         return _page(case, 422, forms={action: form}, kept_files=kept_files)

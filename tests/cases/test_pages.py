@@ -34,8 +34,10 @@ def version_of(app, case_id: int) -> int:
 
 
 def step(client, app, case_id: int, kind: str, **data):
+    """Post the step's form as the page names its fields (prefixed with the step)."""
     files = {k: v for k, v in data.items() if isinstance(v, tuple)}
-    return client.post(f"/cases/{case_id}/steps/{kind}", data={"row_version": version_of(app, case_id)} | data,
+    fields = {f"{kind}-{name}": value for name, value in ({"row_version": version_of(app, case_id)} | data).items()}
+    return client.post(f"/cases/{case_id}/steps/{kind}", data=fields,
                        content_type="multipart/form-data" if files else None)
 
 
@@ -132,8 +134,8 @@ def test_two_people_acting_on_one_case_at_once(app, client_as):
     supervisor = client_as("supervisor")
     case_id = registered(supervisor)
     opened = version_of(app, case_id)
-    assert supervisor.post(f"/cases/{case_id}/steps/accept", data={"row_version": opened}).status_code == 303
-    late = supervisor.post(f"/cases/{case_id}/steps/reject", data={"row_version": opened, "text": "重复件"})
+    assert supervisor.post(f"/cases/{case_id}/steps/accept", data={"accept-row_version": opened}).status_code == 303
+    late = supervisor.post(f"/cases/{case_id}/steps/reject", data={"reject-row_version": opened, "reject-text": "重复件"})
     assert late.status_code == 409
     with app.app_context():
         assert db.session.get(Case, case_id).status == CaseStatus.ACCEPTED
