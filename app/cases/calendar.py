@@ -10,6 +10,7 @@ the year's arrangement is entered.
 Plain Python, no database: ``WorkCalendar`` is built from the stored entries (``load_calendar``
 in ``app.cases.calendar_store``) and tested on its own.
 """
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -92,3 +93,34 @@ def year_arrangement(year: int, holidays: Iterable[date], workdays: Iterable[dat
     arrangement = {d: False for d in holidays if d.year == year}
     arrangement.update({d: True for d in workdays if d.year == year})
     return arrangement
+
+
+DATE_SEPARATORS = r"[\s,，、;；]+"
+ONE_DATE = r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?"
+RANGE = r"\s*(?:至|到|~|～|—|--)\s*"
+
+
+def parse_dates(text: str) -> list[date]:
+    """Dates as an administrator copies them from the State Council's notice: one per line or
+    separated by commas, and ranges such as 2027-02-05至2027-02-13; raises ValueError with the
+    sentence to show at the field."""
+    days: list[date] = []
+    for part in re.split(DATE_SEPARATORS, re.sub(RANGE, "至", (text or "").strip())):
+        if not part:
+            continue
+        ends = part.split("至")
+        try:
+            first, last = (_one_date(e) for e in (ends[0], ends[-1]))
+        except ValueError:
+            raise ValueError(f"“{part}”不是日期，请按 2027-01-01 或 2027-02-05至2027-02-13 填写。") from None
+        if len(ends) > 2 or last < first or (last - first).days > 31:
+            raise ValueError(f"“{part}”不是有效的日期范围。")
+        days.extend(first + timedelta(days=n) for n in range((last - first).days + 1))
+    return sorted(set(days))
+
+
+def _one_date(text: str) -> date:
+    match = re.fullmatch(ONE_DATE, text)
+    if not match:
+        raise ValueError(text)
+    return date(*(int(g) for g in match.groups()))

@@ -89,3 +89,15 @@ class CaseFilters(FilterForm):
     def set_choices(self) -> None:
         for name, choices in self._choices.items():
             self[name].choices = choices
+
+
+class YearArrangementForm(Form):
+    """A year's holidays and make-up working days, as the State Council's notice lists them."""
+
+    year = IntegerField("年份", validators=[DataRequired("请填写年份。"), NumberRange(2004, 2100, "年份应在 2004 到 2100 之间。")],
+                        invalid_value_message="年份应为四位数字。")
+    holidays = TextAreaField("放假日期", validators=[DataRequired("请填写放假日期。")],
+                             description="每行一个日期或一段日期，如 2027-01-01、2027-02-05至2027-02-13")
+    workdays = TextAreaField("调休上班日期", description="周末调休上班的日期，如 2027-02-14；没有可留空")
+    note = StringField("依据", validators=[Length(max=200, message="依据不能超过 200 个字。")],
+                       description="如：国务院办公厅关于2027年部分节假日安排的通知")

@@ -8,15 +8,16 @@ from sqlalchemy.orm import selectinload
 from app.attachments import kept
 from app.attachments.services import ACCEPT_ATTR, attachments_for
 from app.cases import paper, services, workflow
-from app.cases.forms import CaseFilters, CaseForm, StepForm
+from app.cases.calendar import LIBRARY_YEARS, parse_dates
+from app.cases.forms import CaseFilters, CaseForm, StepForm, YearArrangementForm
 from app.cases.ledger import countdown, ledger_query, next_due
 from app.cases.masking import mask_name, mask_phone
-from app.cases.models import ActionKind, Case, CaseAction, CaseDeadline, Channel, ChannelClass, HandlingUnit
+from app.cases.models import ActionKind, CalendarYear, Case, CaseAction, CaseDeadline, Channel, ChannelClass, HandlingUnit
 from app.extensions import db
 from app.htmx import render
 from app.pagination import paginate
 from app.parsing import parse_id
-from app.permissions import county_required
+from app.permissions import admin_required, county_required
 from app.printing.downloads import ascii_name, send_download
 from app.regions.models import Region, RegionLevel
 from app.rules import RuleError
@@ -122,6 +123,40 @@ STEP_BUTTONS = {
     A.APPROVE_REPLY: "审核通过", A.SEND_BACK: "退回重办", A.CALLBACK: "记录回访", A.CLOSE: "办结",
     A.REDO: "重办", A.URGE: "催办", A.SUPERVISE: "督办",
 }
+
+
+@bp.route("/cases/calendar", methods=["GET", "POST"])
+@admin_required
+def calendar():
+    """节假日安排: the years the deadlines count on, and the form to enter a year's arrangement."""
+    form = YearArrangementForm()
+    if form.validate_on_submit():
+        try:
+            holidays = _dates_of(form.holidays)
+            workdays = _dates_of(form.workdays)
+            changed = services.enter_year_arrangement(form.year.data, holidays, workdays, form.note.data or "",
+                                                      current_user)
+        except RuleError as error:
+            db.session.rollback()
+            error.show_on(form, "holidays")
+        else:
+            db.session.commit()
+            flash(f"已录入 {form.year.data} 年节假日安排（放假 {len(holidays)} 天，调休上班 {len(workdays)} 天），"
+                  f"重新计算了 {changed} 个暂定期限。", "success")
+            return redirect(url_for("cases.calendar"), 303)
+    entered = db.session.execute(select(CalendarYear).order_by(CalendarYear.year.desc())).scalars().all()
+    this_year = local_now().year
+    return render_template("cases/calendar.html", form=form, entered=entered,
+                           library_years=sorted(y for y in LIBRARY_YEARS if y >= this_year - 2),
+                           missing=[y for y in (this_year, this_year + 1) if not services.load_calendar().knows(y)]
+                           ), 422 if form.is_submitted() else 200
+
+
+def _dates_of(field) -> list:
+    try:
+        return parse_dates(field.data)
+    except ValueError as error:
+        raise RuleError(str(error), field.name) from None
 
 
 @bp.route("/cases/<int:case_id>")

@@ -4,7 +4,7 @@ case lives in) and its entry on the timeline. Every change goes through the ORM,
 log has it; ``workflow.refusal`` decides whether a step may be taken at all."""
 import re
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from flask import g
 from sqlalchemy import select, update
@@ -50,6 +50,32 @@ def load_calendar() -> WorkCalendar:
         years = frozenset(db.session.execute(select(CalendarYear.year)).scalars())
         g._work_calendar = WorkCalendar(overrides, years)
     return g._work_calendar
+
+
+def enter_year_arrangement(year: int, holidays: list, workdays: list, note: str, user: User) -> int:
+    """The State Council's arrangement for ``year`` (its holidays and make-up working days),
+    entered by an administrator: it replaces what was entered for that year before, and every
+    provisional deadline is computed again. Returns how many deadlines changed."""
+    if not user.is_admin:
+        raise RuleError("只有系统管理员可以录入节假日安排。", "year")
+    if set(holidays) & set(workdays):
+        raise RuleError("同一天不能既是放假日又是调休上班日。", "workdays")
+    if any(d.year != year for d in [*holidays, *workdays]):
+        raise RuleError(f"日期应在 {year} 年内。", "holidays")
+    if not holidays:
+        raise RuleError("请填写放假日期。", "holidays")
+    for day in db.session.execute(select(CalendarDay).where(
+            CalendarDay.day >= date(year, 1, 1), CalendarDay.day <= date(year, 12, 31))).scalars():
+        db.session.delete(day)
+    db.session.flush()
+    db.session.add_all([CalendarDay(day=d, workday=False, note="放假") for d in holidays]
+                       + [CalendarDay(day=d, workday=True, note="调休上班") for d in workdays])
+    entry = db.session.get(CalendarYear, year) or CalendarYear(year=year)
+    entry.note, entry.entered_by, entry.entered_at = note.strip(), user.username, utcnow()
+    db.session.add(entry)
+    db.session.flush()
+    g.pop("_work_calendar", None)
+    return recompute_provisional()
 
 
 # --------------------------------------------------------------------------- rules and numbers

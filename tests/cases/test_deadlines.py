@@ -112,3 +112,16 @@ def test_what_the_countdown_says():
     hours = due(datetime(2026, 11, 2, 9), Limit(2, Unit.HOURS), CAL).at
     assert remaining_words(hours, datetime(2026, 11, 2, 9, 30), CAL) == "剩余1小时"
     assert remaining_words(hours, datetime(2026, 11, 2, 14), CAL) == "已超期3小时"
+
+
+def test_dates_as_the_notice_lists_them():
+    from app.cases.calendar import parse_dates
+
+    assert parse_dates("2027-01-01\n2027-02-05至2027-02-07，2027/5/1") == [
+        date(2027, 1, 1), date(2027, 2, 5), date(2027, 2, 6), date(2027, 2, 7), date(2027, 5, 1)]
+    assert parse_dates("2027-10-01 ~ 2027-10-03") == [date(2027, 10, d) for d in (1, 2, 3)]
+    assert parse_dates("") == []
+    with pytest.raises(ValueError, match="“元旦”不是日期"):
+        parse_dates("元旦")
+    with pytest.raises(ValueError, match="不是有效的日期范围"):
+        parse_dates("2027-02-07至2027-02-05")

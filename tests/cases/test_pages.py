@@ -17,10 +17,10 @@ from tests.factories import jpeg_bytes
 NEW = "/cases/new"
 
 
-def registered(client, **fields) -> int:
+def registered(client, channel: str = "12345热线（一般）", **fields) -> int:
     page = client.get(NEW).get_data(as_text=True)
-    hotline = re.search(r'<option value="(\d+)">12345热线（一般）</option>', page).group(1)
-    data = {"channel_class": hotline, "received_at": "2026-09-30T16:20", "type": "complaint",
+    chosen = re.search(rf'<option value="(\d+)">{re.escape(channel)}</option>', page).group(1)
+    data = {"channel_class": chosen, "received_at": "2026-09-30T16:20", "type": "complaint",
             "category": "equipment_damage", "requester_name": "张三", "requester_phone": "13812341234",
             "content": "凤城镇文化广场健身器材损坏，无人维修。", "place": "凤城镇文化广场", "priority": "normal"} | fields
     response = client.post(NEW, data=data)
@@ -162,3 +162,23 @@ def test_the_ledger_filters_and_searches(app, client_as):
     assert overdue.count("已超期") >= 2
     fragment = supervisor.get("/cases?channel=petition_letter", headers={"HX-Request": "true"}).get_data(as_text=True)
     assert "<html" not in fragment and "没有符合条件的诉求件" in fragment
+
+
+def test_the_administrator_enters_a_years_arrangement_and_provisional_deadlines_follow(app, client_as):
+    supervisor, admin = client_as("supervisor"), client_as("admin")
+    # A letter: 60 days from 11-02 is 2027-01-01, a Friday while 2027 is not entered.
+    case_id = registered(supervisor, channel="来信", received_at="2026-11-02T09:00")
+    page = supervisor.get(f"/cases/{case_id}").get_data(as_text=True)
+    assert "2027-01-01" in page and "暂按双休日计算，待录入年度节假日安排" in page
+    assert supervisor.get("/cases/calendar").status_code == 403
+    calendar = admin.get("/cases/calendar").get_data(as_text=True)
+    assert "2027 年的节假日安排尚未录入" in calendar
+
+    refused = admin.post("/cases/calendar", data={"year": "2027", "holidays": "元旦", "workdays": ""})
+    assert refused.status_code == 422 and "“元旦”不是日期" in refused.get_data(as_text=True)
+    done = admin.post("/cases/calendar", data={"year": "2027", "holidays": "2027-01-01\n2027-02-06至2027-02-12",
+                                               "workdays": "2027-02-14", "note": "国务院办公厅通知"},
+                      follow_redirects=True)
+    assert "已录入 2027 年节假日安排（放假 8 天，调休上班 1 天），重新计算了 1 个暂定期限" in done.get_data(as_text=True)
+    page = supervisor.get(f"/cases/{case_id}").get_data(as_text=True)
+    assert "2027-01-04" in page and "原为 2027-01-01，遇节假日顺延" in page and "暂按双休日计算" not in page
