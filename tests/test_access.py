@@ -21,7 +21,8 @@ READ_ONLY_POSTS = {"auth.logout", "auth.change_password", "sheets.batch"}
 # A path argument named like this takes an id from that table; other ``<name>_id`` take it from
 # the table ``<name>s`` (or ``..._<name>s``: version_id -> standard_versions).
 ID_TABLES = {"org_id": "organizations", "parent_id": "regions"}
-STRING_ARGUMENTS = {"filename": "photo.jpg", "code": "ABCD2345", "kind": "accept", "slug": "todo"}
+STRING_ARGUMENTS = {"filename": "photo.jpg", "code": "ABCD2345", "kind": "accept", "slug": "todo",
+                    "sheet": "assignment"}
 METHODS = ("GET", "POST")
 
 

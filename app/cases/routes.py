@@ -178,26 +178,20 @@ def reveal(case_id: int):
     return _page(case, revealed=True)
 
 
-@bp.route("/cases/<int:case_id>/assignment.pdf")
+# The case's paper: its name and how it is made, by the address it is printed at.
+PAPERS = {"assignment": ("交办单", paper.assignment_pdf), "reply": ("办理情况回复单", paper.reply_pdf)}
+
+
+@bp.route("/cases/<int:case_id>/<any(assignment, reply):sheet>.pdf")
 @login_required
-def assignment_sheet(case_id: int):
-    """交办单: the case as it goes to its handling unit, to sign for and file."""
+def paper_sheet(case_id: int, sheet: str):
+    """交办单 (the case as it goes to its unit) or 办理情况回复单 (the unit's answer): to sign and file."""
     case = _load(case_id)
     if case.unit is None:
         abort(404)
-    return send_download(paper.assignment_pdf(case), paper.paper_name(case, "交办单"), inline=True,
-                         fallback=ascii_name("assignment", case.year, case.serial, suffix=".pdf"))
-
-
-@bp.route("/cases/<int:case_id>/reply.pdf")
-@login_required
-def reply_sheet(case_id: int):
-    """办理情况回复单: the unit's answer, to sign, stamp and file."""
-    case = _load(case_id)
-    if case.unit is None:
-        abort(404)
-    return send_download(paper.reply_pdf(case), paper.paper_name(case, "办理情况回复单"), inline=True,
-                         fallback=ascii_name("reply", case.year, case.serial, suffix=".pdf"))
+    name, make = PAPERS[sheet]
+    return send_download(make(case), paper.paper_name(case, name), inline=True,
+                         fallback=ascii_name(sheet, case.year, case.serial, suffix=".pdf"))
 
 
 @bp.route("/cases/<int:case_id>/steps/<kind>", methods=["POST"])
