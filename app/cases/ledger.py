@@ -3,7 +3,7 @@ PDF and the API that follow), within the user's scope like every query."""
 from datetime import date, datetime
 
 from sqlalchemy import and_, exists, select
-from sqlalchemy.orm import contains_eager, joinedload
+from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from app.cases.calendar import WorkCalendar
 from app.cases.deadlines import DUE_SOON_WORKDAYS, remaining_words, urgency
@@ -24,7 +24,7 @@ def ledger_query(filters, now: datetime, calendar: WorkCalendar):
     """The cases the ledger's filters (CaseFilters) ask for, newest received first."""
     stmt = (
         select(Case).join(Case.channel).options(contains_eager(Case.channel), joinedload(Case.unit),
-                                                joinedload(Case.deadlines))
+                                                joinedload(Case.channel_class), selectinload(Case.deadlines))
         .order_by(Case.received_at.desc(), Case.id.desc())
     )
     stmt = apply_search(stmt, filters.q.data, Case.number, Case.external_id, Case.requester_phone, Case.content)

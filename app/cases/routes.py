@@ -7,7 +7,7 @@ from sqlalchemy.orm import selectinload
 
 from app.attachments import kept
 from app.attachments.services import ACCEPT_ATTR, attachments_for
-from app.cases import paper, services, workflow
+from app.cases import exports, paper, services, workflow
 from app.cases.calendar import LIBRARY_YEARS, parse_dates
 from app.cases.forms import CaseFilters, CaseForm, StepForm, YearArrangementForm
 from app.cases.ledger import countdown, ledger_query, next_due
@@ -18,7 +18,7 @@ from app.htmx import render
 from app.pagination import paginate
 from app.parsing import parse_id
 from app.permissions import admin_required, county_required
-from app.printing.downloads import ascii_name, send_download
+from app.printing.downloads import ascii_name, file_name, send_download
 from app.regions.models import Region, RegionLevel
 from app.rules import RuleError
 from app.scoping import scoped_get_or_404
@@ -55,6 +55,19 @@ def index():
     return render("cases/index.html", "cases/_rows.html", page=page, filters=filters, q=filters.q.data,
                   now=now, calendar=services.load_calendar(), next_due=next_due, countdown=countdown,
                   mask_name=mask_name, mask_phone=mask_phone)
+
+
+@bp.route("/cases.xlsx")
+@login_required
+def export():
+    """台账 as the filters select it, every row (up to the limit), as a workbook."""
+    now = local_now()
+    calendar = services.load_calendar()
+    filters = CaseFilters(channels=_channels(), units=_units())
+    rows = db.session.execute(ledger_query(filters, now, calendar).limit(exports.EXPORT_LIMIT)).unique().scalars()
+    return send_download(exports.ledger_workbook(rows, now, calendar),
+                         file_name("诉求件台账", f"{now:%Y%m%d}", suffix=".xlsx"),
+                         fallback=ascii_name("cases", current_user.region.code, now.date(), suffix=".xlsx"))
 
 
 @bp.route("/cases/new", methods=["GET", "POST"])

@@ -182,3 +182,20 @@ def test_the_administrator_enters_a_years_arrangement_and_provisional_deadlines_
     assert "已录入 2027 年节假日安排（放假 8 天，调休上班 1 天），重新计算了 1 个暂定期限" in done.get_data(as_text=True)
     page = supervisor.get(f"/cases/{case_id}").get_data(as_text=True)
     assert "2027-01-04" in page and "原为 2027-01-01，遇节假日顺延" in page and "暂按双休日计算" not in page
+
+
+def test_the_ledger_exports_what_its_filters_select_masked(app, client_as):
+    from openpyxl import load_workbook
+
+    supervisor = client_as("supervisor")
+    registered(supervisor)
+    registered(supervisor, content="体育馆周末不开放。", category="venue_opening")
+    page = supervisor.get("/cases?category=venue_opening").get_data(as_text=True)
+    assert 'href="/cases.xlsx?category=venue_opening"' in page
+    response = supervisor.get("/cases.xlsx?category=venue_opening")
+    rows = list(load_workbook(io.BytesIO(response.data)).active.iter_rows(values_only=True))
+    assert rows[0][:5] == ("编号", "来源渠道", "办理类别", "平台工单号", "收件时间")
+    assert len(rows) == 2 and rows[1][9] == "体育馆周末不开放。" and rows[1][7] == "张*" and rows[1][8] == "138****1234"
+    assert "13812341234" not in str(rows)
+    assert client_as("clerk_b").get("/cases.xlsx").status_code == 200  # its own (empty) scope
+    assert len(list(load_workbook(io.BytesIO(client_as("clerk_b").get("/cases.xlsx").data)).active.iter_rows())) == 1
