@@ -9,8 +9,9 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from app.cases.deadlines import Unit
 from app.cases.models import Case, CaseCategory, CaseStatus, CaseType, Channel, Priority
 from app.cases.workflow import REPLY_RESULTS, SATISFACTIONS
 from app.forms import EditForm, Form
@@ -101,3 +102,12 @@ class YearArrangementForm(Form):
     workdays = TextAreaField("调休上班日期", description="周末调休上班的日期，如 2027-02-14；没有可留空")
     note = StringField("依据", validators=[Length(max=200, message="依据不能超过 200 个字。")],
                        description="如：国务院办公厅关于2027年部分节假日安排的通知")
+
+
+class LimitForm(Form):
+    """A new limit for one deadline rule of a channel's class (applies to cases received afterwards)."""
+
+    amount = IntegerField("期限", validators=[InputRequired("请填写期限。"), NumberRange(1, 999, "期限应为 1 到 999 的整数。")],
+                          invalid_value_message="期限应为整数。")
+    unit = SelectField("单位", choices=_options(Unit), validators=[DataRequired("请选择单位。")])
+    roll_to_workday = BooleanField("遇节假日顺延", default=True)

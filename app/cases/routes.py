@@ -9,10 +9,22 @@ from app.attachments import kept
 from app.attachments.services import ACCEPT_ATTR, attachments_for
 from app.cases import exports, paper, services, workflow
 from app.cases.calendar import LIBRARY_YEARS, parse_dates
-from app.cases.forms import CaseFilters, CaseForm, StepForm, YearArrangementForm
+from app.cases.deadlines import Limit, Unit
+from app.cases.forms import CaseFilters, CaseForm, LimitForm, StepForm, YearArrangementForm
 from app.cases.ledger import countdown, ledger_query, next_due
 from app.cases.masking import mask_name, mask_phone
-from app.cases.models import ActionKind, CalendarYear, Case, CaseAction, CaseDeadline, Channel, ChannelClass, HandlingUnit
+from app.cases.models import (
+    ActionKind,
+    CalendarYear,
+    Case,
+    CaseAction,
+    CaseDeadline,
+    Channel,
+    ChannelClass,
+    DeadlineKind,
+    DeadlineRule,
+    HandlingUnit,
+)
 from app.extensions import db
 from app.htmx import render
 from app.pagination import paginate
@@ -163,6 +175,46 @@ def calendar():
                            library_years=sorted(y for y in LIBRARY_YEARS if y >= this_year - 2),
                            missing=[y for y in (this_year, this_year + 1) if not services.load_calendar().knows(y)]
                            ), 422 if form.is_submitted() else 200
+
+
+@bp.route("/cases/channels")
+@admin_required
+def channels():
+    """来源渠道 and their deadline rules in force, each with the form to change its limit."""
+    return _channels_page()
+
+
+def _channels_page(status: int = 200, refused: tuple[int, LimitForm] | None = None):
+    now = local_now()
+    rows = []
+    for channel in _channels():
+        for channel_class in channel.classes:
+            in_force = services.rules_in_force(channel_class, now)
+            for rule in (in_force[kind] for kind in DeadlineKind if kind in in_force):
+                form = refused[1] if refused and refused[0] == rule.id else LimitForm(
+                    formdata=None, amount=rule.amount, unit=rule.unit.value, roll_to_workday=rule.roll_to_workday,
+                    prefix=f"rule{rule.id}")
+                rows.append((channel, channel_class, rule, form))
+    return render_template("cases/channels.html", rows=rows), status
+
+
+@bp.route("/cases/rules/<int:rule_id>", methods=["POST"])
+@admin_required
+def change_rule(rule_id: int):
+    """A new limit: the rule in force is closed and its successor opened, for cases received from now."""
+    rule = db.session.get(DeadlineRule, rule_id) or abort(404)
+    form = LimitForm(prefix=f"rule{rule.id}")
+    if form.validate_on_submit():
+        try:
+            services.change_limit(rule, Limit(form.amount.data, Unit(form.unit.data), form.roll_to_workday.data))
+        except RuleError as error:
+            db.session.rollback()
+            error.show_on(form, "amount")
+        else:
+            db.session.commit()
+            flash(f"已修改{rule.channel_class}的{rule.kind.label}期限，对此后收到的诉求件生效。", "success")
+            return redirect(url_for("cases.channels"), 303)
+    return _channels_page(422, (rule.id, form))
 
 
 def _dates_of(field) -> list:

@@ -199,3 +199,29 @@ def test_the_ledger_exports_what_its_filters_select_masked(app, client_as):
     assert "13812341234" not in str(rows)
     assert client_as("clerk_b").get("/cases.xlsx").status_code == 200  # its own (empty) scope
     assert len(list(load_workbook(io.BytesIO(client_as("clerk_b").get("/cases.xlsx").data)).active.iter_rows())) == 1
+
+
+def test_the_administrator_changes_a_limit_for_cases_received_afterwards(app, client_as):
+    from app.cases.models import DeadlineKind, DeadlineRule
+
+    admin = client_as("admin")
+    page = admin.get("/cases/channels").get_data(as_text=True)
+    assert "12345热线" in page and "5个工作日" in page and "60日，遇节假日顺延" in page
+    assert client_as("supervisor").get("/cases/channels").status_code == 403
+    with app.app_context():
+        rule = db.session.execute(select(DeadlineRule).where(DeadlineRule.kind == DeadlineKind.ANSWER)
+                                  .order_by(DeadlineRule.id)).scalars().first()
+        rule_id = rule.id
+    bad = admin.post(f"/cases/rules/{rule_id}", data={f"rule{rule_id}-amount": "0", f"rule{rule_id}-unit": "working_days"})
+    assert bad.status_code == 422 and "期限应为 1 到 999 的整数。" in bad.get_data(as_text=True)
+    done = admin.post(f"/cases/rules/{rule_id}", data={f"rule{rule_id}-amount": "3", f"rule{rule_id}-unit": "working_days",
+                                                      f"rule{rule_id}-roll_to_workday": "y"}, follow_redirects=True)
+    assert "对此后收到的诉求件生效" in done.get_data(as_text=True)
+    with app.app_context():
+        old = db.session.get(DeadlineRule, rule_id)
+        assert old.valid_until is not None
+        entry = db.session.execute(select(AuditEntry).where(AuditEntry.record_type == "deadline_rules",
+                                                            AuditEntry.action == "insert")).scalars().all()
+        assert entry  # the change is in the audit log
+    assert admin.post(f"/cases/rules/{rule_id}", data={f"rule{rule_id}-amount": "4",
+                                                      f"rule{rule_id}-unit": "working_days"}).status_code == 422
