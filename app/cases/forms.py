@@ -111,3 +111,12 @@ class LimitForm(Form):
                           invalid_value_message="期限应为整数。")
     unit = SelectField("单位", choices=_options(Unit), validators=[DataRequired("请选择单位。")])
     roll_to_workday = BooleanField("遇节假日顺延", default=True)
+
+
+class OfficeForm(Form):
+    name = StringField("单位名称", validators=[DataRequired("请填写单位名称。"), Length(max=60, message="单位名称不能超过 60 个字。")],
+                       description="如：群众体育股、县体育中心")
+
+
+class MemberForm(Form):
+    user_id = SelectField("账号", validate_choice=False)

@@ -7,10 +7,11 @@ from sqlalchemy.orm import selectinload
 
 from app.attachments import kept
 from app.attachments.services import ACCEPT_ATTR, attachments_for
+from app.auth.models import User
 from app.cases import exports, paper, services, workflow
 from app.cases.calendar import LIBRARY_YEARS, parse_dates
 from app.cases.deadlines import Limit, Unit
-from app.cases.forms import CaseFilters, CaseForm, LimitForm, StepForm, YearArrangementForm
+from app.cases.forms import CaseFilters, CaseForm, LimitForm, MemberForm, OfficeForm, StepForm, YearArrangementForm
 from app.cases.ledger import countdown, ledger_query, next_due
 from app.cases.masking import mask_name, mask_phone
 from app.cases.models import (
@@ -24,6 +25,7 @@ from app.cases.models import (
     DeadlineKind,
     DeadlineRule,
     HandlingUnit,
+    UnitKind,
 )
 from app.extensions import db
 from app.htmx import render
@@ -215,6 +217,59 @@ def change_rule(rule_id: int):
             flash(f"已修改{rule.channel_class}的{rule.kind.label}期限，对此后收到的诉求件生效。", "success")
             return redirect(url_for("cases.channels"), 303)
     return _channels_page(422, (rule.id, form))
+
+
+def _counties() -> list[Region]:
+    return db.session.execute(
+        select(Region).where(Region.level == RegionLevel.COUNTY, Region.active.is_(True)).order_by(Region.code)
+    ).scalars().all()
+
+
+@bp.route("/cases/units", methods=["GET", "POST"])
+@admin_required
+def units():
+    """承办单位: a county's townships handle their own cases; its offices are kept here, with their users."""
+    counties = _counties()
+    county = next((c for c in counties if c.id == parse_id(request.args.get("county"))), None) or _county() \
+        or (counties[0] if counties else None)
+    if county is None:
+        abort(404)
+    form = OfficeForm()
+    if form.validate_on_submit():
+        try:
+            unit = services.add_county_office(county, form.name.data)
+        except RuleError as error:
+            db.session.rollback()
+            error.show_on(form, "name")
+        else:
+            db.session.commit()
+            flash(f"已添加县直单位“{unit.name}”。", "success")
+            return redirect(url_for("cases.units", county=county.id), 303)
+    offices = db.session.execute(select(HandlingUnit).where(
+        HandlingUnit.region_id == county.id, HandlingUnit.kind == UnitKind.COUNTY_OFFICE).order_by(HandlingUnit.name)
+    ).scalars().all()
+    county_users = db.session.execute(select(User).where(User.region_id == county.id).order_by(User.username)).scalars().all()
+    return render_template("cases/units.html", county=county, counties=counties, offices=offices, form=form,
+                           county_users=county_users), 422 if form.is_submitted() else 200
+
+
+@bp.route("/cases/units/<int:unit_id>/members", methods=["POST"])
+@admin_required
+def unit_members(unit_id: int):
+    """Add a county user to the office (or, with ``remove``, take them out)."""
+    unit = scoped_get_or_404(HandlingUnit, unit_id)
+    user = scoped_get_or_404(User, request.form.get("user_id"))
+    form = MemberForm()
+    if form.validate_on_submit():
+        try:
+            services.set_unit_member(unit, user, member="remove" not in request.form)
+        except RuleError as error:
+            db.session.rollback()
+            flash(error.message, "error")
+        else:
+            db.session.commit()
+            flash(f"已{'移出' if 'remove' in request.form else '加入'}：{user.display_name}（{unit.name}）。", "success")
+    return redirect(url_for("cases.units", county=unit.region_id), 303)
 
 
 def _dates_of(field) -> list:

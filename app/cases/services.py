@@ -209,6 +209,33 @@ def ensure_township_units(county: Region) -> None:
                        for t in townships if t.id not in have)
 
 
+def add_county_office(county: Region, name: str) -> HandlingUnit:
+    """A county office (股室, 体育中心 …) cases of ``county`` may be dispatched to."""
+    name = (name or "").strip()
+    if not name:
+        raise RuleError("请填写单位名称。", "name")
+    if county.level != RegionLevel.COUNTY:
+        raise RuleError("县直单位属于一个县（市、区）。", "name")
+    taken = db.session.execute(select(HandlingUnit.id).where(HandlingUnit.region_id == county.id,
+                                                             HandlingUnit.name == name)).first()
+    if taken:
+        raise RuleError(f"{county.name}已有“{name}”。", "name")
+    unit = HandlingUnit(name=name, kind=UnitKind.COUNTY_OFFICE, region_id=county.id)
+    db.session.add(unit)
+    db.session.flush()
+    return unit
+
+
+def set_unit_member(unit: HandlingUnit, user: User, member: bool) -> None:
+    """Put ``user`` (a county user of the unit's county) in the office, or take them out."""
+    if unit.kind != UnitKind.COUNTY_OFFICE:
+        raise RuleError("乡镇的诉求件由该乡镇的账号办理，不需要指定成员。", "user_id")
+    if member and user.region_id != unit.region_id:
+        raise RuleError("只有本县的县级账号可以加入县直单位。", "user_id")
+    user.unit_id = unit.id if member else None
+    db.session.flush()
+
+
 def dispatch_units(county: Region) -> list[HandlingUnit]:
     """Where a case of ``county`` may be dispatched: its townships, then its county offices."""
     return db.session.execute(

@@ -225,3 +225,24 @@ def test_the_administrator_changes_a_limit_for_cases_received_afterwards(app, cl
         assert entry  # the change is in the audit log
     assert admin.post(f"/cases/rules/{rule_id}", data={f"rule{rule_id}-amount": "4",
                                                       f"rule{rule_id}-unit": "working_days"}).status_code == 422
+
+
+def test_a_county_office_with_its_member_handles_a_case(app, client_as, world):
+    admin, supervisor = client_as("admin"), client_as("supervisor")
+    url = f"/cases/units?county={world.county_a.id}"
+    assert admin.post(url, data={"name": ""}).status_code == 422
+    assert admin.post(url, data={"name": "县体育中心"}).status_code == 303
+    assert "已有“县体育中心”" in admin.post(url, data={"name": "县体育中心"}).get_data(as_text=True)
+    page = admin.get(url).get_data(as_text=True)
+    unit_id = re.search(r'/cases/units/(\d+)/members', page).group(1)
+    assert admin.post(f"/cases/units/{unit_id}/members", data={"user_id": world.users["clerk"]},
+                      follow_redirects=True).get_data(as_text=True).count("只有本县的县级账号可以加入县直单位") == 1
+    assert admin.post(f"/cases/units/{unit_id}/members", data={"user_id": world.users["supervisor"]}).status_code == 303
+    assert "测试supervisor（supervisor）" in admin.get(url).get_data(as_text=True)
+
+    case_id = registered(supervisor)
+    step(supervisor, app, case_id, "accept")
+    units = units_offered(supervisor.get(f"/cases/{case_id}").get_data(as_text=True).split("steps/dispatch")[1])
+    assert step(supervisor, app, case_id, "dispatch", unit_id=units["县体育中心"]).status_code == 303
+    assert step(supervisor, app, case_id, "sign_for").status_code == 303  # a member of the office
+    assert "县体育中心" in supervisor.get(f"/cases/{case_id}").get_data(as_text=True)
