@@ -301,7 +301,14 @@ class ActionKind(LabelledEnum):
     REDO = "redo", "重办"
     URGE = "urge", "催办"
     SUPERVISE = "supervise", "督办"
+    LIST_SUPERVISION = "list_supervision", "挂牌督办"
+    SUMMON = "summon", "约谈通报"
     NOTE = "note", "备注"
+
+
+# The supervision ladder, each rung a step up from the one before it (潍坊 Art 26: 日常督办, 挂牌督办,
+# 约谈督办).
+SUPERVISION_LADDER = (ActionKind.URGE, ActionKind.SUPERVISE, ActionKind.LIST_SUPERVISION, ActionKind.SUMMON)
 
 
 class CaseAction(RegionScoped, db.Model):

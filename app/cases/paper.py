@@ -64,5 +64,12 @@ def reply_pdf(case: Case) -> bytes:
     return render_pdf(render_template("cases/pdf/reply.html", **_context(case)))
 
 
+def notice_pdf(case: Case, action) -> bytes:
+    """The notice of one supervision step (催办, 督办, 挂牌督办, 约谈通报), to the handling unit."""
+    context = _context(case) | {"action": action, "reasons": action.details.get("reasons", []),
+                                "issued": _when(action.at, utc=True)}
+    return render_pdf(render_template("cases/pdf/notice.html", **context))
+
+
 def paper_name(case: Case, what: str) -> str:
     return file_name(case.number, what, suffix=".pdf")

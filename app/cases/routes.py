@@ -15,6 +15,7 @@ from app.cases.forms import CaseFilters, CaseForm, LimitForm, MemberForm, Office
 from app.cases.ledger import countdown, ledger_query, next_due
 from app.cases.masking import mask_name, mask_phone
 from app.cases.models import (
+    SUPERVISION_LADDER,
     ActionKind,
     CalendarYear,
     Case,
@@ -124,6 +125,8 @@ def _page(case: Case, status: int = 200, *, revealed: bool = False, forms: dict 
     calendar = services.load_calendar()
     actor = services.actor_for(case, current_user)
     steps = workflow.allowed_steps(case, actor, now)
+    rung = workflow.next_rung(case)  # of the ladder, the first rung and the one the case is due for
+    steps = [k for k in steps if k not in SUPERVISION_LADDER or k in (A.URGE, rung) or k in (forms or {})]
     forms = forms or {}
     for kind in steps:
         if kind not in forms:
@@ -137,6 +140,8 @@ def _page(case: Case, status: int = 200, *, revealed: bool = False, forms: dict 
         requester_name=case.requester_name if revealed else mask_name(case.requester_name),
         requester_phone=case.requester_phone if revealed else mask_phone(case.requester_phone),
         timeline=sorted(case.actions, key=lambda a: (a.at, a.id)), step_labels=STEP_BUTTONS,
+        supervision=(workflow.next_rung(case), workflow.supervision_reasons(case, now, services.is_repeated(case)))
+        if current_user.is_county else None, ladder=SUPERVISION_LADDER,
         evidence=attachments_for(CaseAction.__tablename__, [a.id for a in case.actions]), accept=ACCEPT_ATTR,
         kept_files=list(kept_files),
     ), status
@@ -148,7 +153,7 @@ STEP_BUTTONS = {
     A.APPROVE_RETURN: "同意退单", A.REFUSE_RETURN: "驳回退单", A.REQUEST_EXTENSION: "申请延期",
     A.APPROVE_EXTENSION: "批准延期", A.REFUSE_EXTENSION: "不批准延期", A.REPLY: "提交回复",
     A.APPROVE_REPLY: "审核通过", A.SEND_BACK: "退回重办", A.CALLBACK: "记录回访", A.CLOSE: "办结",
-    A.REDO: "重办", A.URGE: "催办", A.SUPERVISE: "督办",
+    A.REDO: "重办", A.URGE: "催办", A.SUPERVISE: "督办", A.LIST_SUPERVISION: "挂牌督办", A.SUMMON: "约谈通报",
 }
 
 
@@ -312,6 +317,18 @@ def paper_sheet(case_id: int, sheet: str):
     name, make = PAPERS[sheet]
     return send_download(make(case), paper.paper_name(case, name), inline=True,
                          fallback=ascii_name(sheet, case.year, case.serial, suffix=".pdf"))
+
+
+@bp.route("/cases/<int:case_id>/notices/<int:action_id>.pdf")
+@login_required
+def notice(case_id: int, action_id: int):
+    """催办、督办、挂牌督办或约谈通报的通知: the supervision as the unit receives it on paper."""
+    case = _load(case_id)
+    action = next((a for a in case.actions if a.id == action_id and a.kind in SUPERVISION_LADDER), None)
+    if action is None:
+        abort(404)
+    return send_download(paper.notice_pdf(case, action), paper.paper_name(case, f"{action.kind.label}通知"),
+                         inline=True, fallback=ascii_name(action.kind.value, case.year, case.serial, suffix=".pdf"))
 
 
 @bp.route("/cases/<int:case_id>/steps/<kind>", methods=["POST"])

@@ -17,6 +17,7 @@ from app.cases import workflow
 from app.cases.calendar import WorkCalendar
 from app.cases.deadlines import Limit, Unit, due
 from app.cases.models import (
+    SUPERVISION_LADDER,
     ActionKind,
     CalendarDay,
     CalendarYear,
@@ -295,6 +296,24 @@ def register_case(new: NewCase, user: User, region: Region, now: datetime) -> Ca
     return case
 
 
+# --------------------------------------------------------------------------- supervision
+
+REPEAT_WINDOW_DAYS = 30
+
+
+def is_repeated(case: Case) -> bool:
+    """Another case from the same phone about the same kind of matter within a month: a repeated
+    call (重复来电), a trigger for supervision and a KPI."""
+    if not case.requester_phone:
+        return False
+    window = timedelta(days=REPEAT_WINDOW_DAYS)
+    return db.session.execute(
+        select(Case.id).where(Case.id != case.id, Case.requester_phone == case.requester_phone,
+                              Case.category == case.category, Case.received_at >= case.received_at - window,
+                              Case.received_at <= case.received_at + window).limit(1)
+    ).first() is not None
+
+
 # --------------------------------------------------------------------------- personal data
 
 def may_reveal(case: Case, user: User) -> bool:
@@ -404,6 +423,8 @@ def _apply(case: Case, kind: ActionKind, user: User, now: datetime, text: str, d
     elif kind == A.CLOSE:
         case.closed_at = now
         _cancel(case)
+    elif kind in SUPERVISION_LADDER:
+        details["reasons"] = workflow.supervision_reasons(case, now, is_repeated(case))
     elif kind == A.REDO:
         case.round += 1
         case.satisfaction = case.reply_result = ""

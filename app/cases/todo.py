@@ -4,12 +4,12 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask import url_for
-from sqlalchemy import and_, false, or_, select
+from sqlalchemy import and_, exists, false, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from app.auth.models import User
 from app.cases.ledger import countdown, next_due
-from app.cases.models import Case, CaseStatus, HandlingUnit, UnitKind
+from app.cases.models import SUPERVISION_LADDER, Case, CaseAction, CaseStatus, HandlingUnit, UnitKind
 from app.cases.services import load_calendar
 from app.extensions import db
 from app.main.todo import TodoGroup, TodoItem
@@ -21,17 +21,25 @@ S = CaseStatus
 @dataclass(frozen=True)
 class CaseGroup:
     title: str
-    status: CaseStatus | None  # the state the case waits in (None: a pending request)
+    status: CaseStatus | None  # the state the case waits in (None: a pending request, or supervised)
     pending: str = ""
     handler: bool = False  # the group of the case's handling unit, not the county's
+    supervised: bool = False  # the unit's cases under supervision (催办, 督办 …) this round
 
     def holds(self, case: Case) -> bool:
+        if self.supervised:
+            return case.status in UNANSWERED and any(
+                a.kind in SUPERVISION_LADDER and a.round == case.round for a in case.actions)
         return case.pending == self.pending if self.status is None else case.status == self.status
 
     def condition(self):
+        if self.supervised:
+            return Case.status.in_(UNANSWERED) & exists().where(
+                CaseAction.case_id == Case.id, CaseAction.kind.in_(SUPERVISION_LADDER), CaseAction.round == Case.round)
         return Case.pending == self.pending if self.status is None else Case.status == self.status
 
 
+UNANSWERED = (S.DISPATCHED, S.HANDLING)
 GROUPS = (
     CaseGroup("待受理的诉求件", S.REGISTERED),
     CaseGroup("待派单的诉求件", S.ACCEPTED),
@@ -40,6 +48,7 @@ GROUPS = (
     CaseGroup("待审核的回复", S.REPLIED),
     CaseGroup("待回访的诉求件", S.CALLBACK),
     CaseGroup("待签收的诉求件", S.DISPATCHED, handler=True),
+    CaseGroup("被督办的诉求件", None, handler=True, supervised=True),
     CaseGroup("办理中的诉求件", S.HANDLING, handler=True),
 )
 
@@ -60,7 +69,8 @@ def todo_for(user: User, now: datetime) -> list[TodoGroup]:
     # The oldest cases first, enough for every group's 20 when they are spread evenly; a group
     # crowded out by another's backlog still shows, with 查看全部 leading to the whole ledger.
     rows = db.session.execute(
-        select(Case).where(wanted).options(joinedload(Case.channel), selectinload(Case.deadlines))
+        select(Case).where(wanted).options(joinedload(Case.channel), selectinload(Case.deadlines),
+                                           selectinload(Case.actions))
         .order_by(Case.received_at).limit(TODO_LIMIT * len(groups))
     ).unique().scalars().all()
     unit_ids = set(db.session.execute(_units_of(user)).scalars()) if any(g.handler for g in groups) else set()

@@ -10,7 +10,7 @@ by the county), 延期 (asked once, within the channel's limit, decided by the c
 from dataclasses import dataclass
 from datetime import datetime
 
-from app.cases.models import ActionKind, Case, CaseStatus, DeadlineKind
+from app.cases.models import SUPERVISION_LADDER, ActionKind, Case, CaseStatus, DeadlineKind
 
 A, S = ActionKind, CaseStatus
 OPEN = frozenset(s for s in S if s not in (S.CLOSED, S.REJECTED))
@@ -47,7 +47,36 @@ STEPS = {step.kind: step for step in (
     Step(A.REDO, frozenset({S.CALLBACK, S.CLOSED}), S.DISPATCHED, "county", "请写明重办要求。"),
     Step(A.URGE, OPEN - {S.REGISTERED}, None, "county", "请填写催办内容。"),
     Step(A.SUPERVISE, OPEN - {S.REGISTERED}, None, "county", "请填写督办意见。"),
+    Step(A.LIST_SUPERVISION, OPEN - {S.REGISTERED}, None, "county", "请填写挂牌督办的事项和要求。"),
+    Step(A.SUMMON, OPEN - {S.REGISTERED, S.ACCEPTED}, None, "county", "请填写约谈或通报的事由。"),
 )}
+
+
+def supervision_reasons(case: Case, now: datetime, repeated: bool = False) -> list[str]:
+    """Why the county should supervise the case now, as the regulations list the triggers
+    (潍坊 Art 26: refusal, overdue, unresolved, poor handling; a dissatisfied caller, 济南 Art 27;
+    a repeated call about the same matter)."""
+    if case.status not in OPEN:
+        return []
+    reasons = []
+    if any(d.met_at is None and not d.cancelled and not d.is_window and now > d.due_at for d in case.deadlines):
+        reasons.append("办理超期")
+    if any(a.kind == A.REFUSE_RETURN and a.round == case.round for a in case.actions):
+        reasons.append("退单理由不成立")
+    if case.reply_result == "未解决":
+        reasons.append("诉求未解决")
+    if case.satisfaction == "不满意":
+        reasons.append("诉求人不满意")
+    if repeated:
+        reasons.append("同一诉求重复来电")
+    return reasons
+
+
+def next_rung(case: Case) -> ActionKind:
+    """The supervision the case is due for: one rung above the highest it has had this round."""
+    had = [SUPERVISION_LADDER.index(a.kind) for a in case.actions
+           if a.kind in SUPERVISION_LADDER and a.round == case.round]
+    return SUPERVISION_LADDER[min(max(had, default=-1) + 1, len(SUPERVISION_LADDER) - 1)]
 
 
 class Refusal(str):

@@ -96,7 +96,7 @@ CASESTATUS = (
 ACTIONKIND = (
     'register', 'accept', 'reject', 'dispatch', 'sign_for', 'request_return', 'approve_return',
     'refuse_return', 'request_extension', 'approve_extension', 'refuse_extension', 'reply', 'approve_reply',
-    'send_back', 'callback', 'close', 'redo', 'urge', 'supervise', 'note',
+    'send_back', 'callback', 'close', 'redo', 'urge', 'supervise', 'list_supervision', 'summon', 'note',
 )
 
 

@@ -246,3 +246,31 @@ def test_a_county_office_with_its_member_handles_a_case(app, client_as, world):
     assert step(supervisor, app, case_id, "dispatch", unit_id=units["县体育中心"]).status_code == 303
     assert step(supervisor, app, case_id, "sign_for").status_code == 303  # a member of the office
     assert "县体育中心" in supervisor.get(f"/cases/{case_id}").get_data(as_text=True)
+
+
+def test_an_overdue_case_is_supervised_up_the_ladder_with_printed_notices(app, client_as, tmp_path):
+    from tests.pdf.conftest import assert_one_embedded_cjk_face, pdf_text, save_pdf
+
+    supervisor, clerk = client_as("supervisor"), client_as("clerk")
+    case_id = registered(supervisor)  # received in September: its answer is long overdue
+    step(supervisor, app, case_id, "accept")
+    units = units_offered(supervisor.get(f"/cases/{case_id}").get_data(as_text=True).split("steps/dispatch")[1])
+    step(supervisor, app, case_id, "dispatch", unit_id=units["凤城镇"])
+    page = supervisor.get(f"/cases/{case_id}").get_data(as_text=True)
+    assert "建议催办：办理超期" in page and "steps/supervise" not in page
+    assert step(supervisor, app, case_id, "urge", text="请今日内签收办理。").status_code == 303
+    page = supervisor.get(f"/cases/{case_id}").get_data(as_text=True)
+    assert "建议督办：办理超期" in page and "steps/supervise" in page and "steps/list_supervision" not in page
+    assert step(supervisor, app, case_id, "supervise", text="限两个工作日内办结并报送情况。").status_code == 303
+    todo = clerk.get("/").get_data(as_text=True)
+    assert "被督办的诉求件" in todo
+
+    page = supervisor.get(f"/cases/{case_id}").get_data(as_text=True)
+    notice = re.findall(rf'/cases/{case_id}/notices/(\d+)\.pdf', page)
+    assert len(notice) == 2  # 催办 and 督办, each printable
+    path = save_pdf(supervisor.get(f"/cases/{case_id}/notices/{notice[1]}.pdf").data, tmp_path)
+    text = pdf_text(path).replace(" ", "")
+    for expected in ("阳城县诉求件督办通知", "凤城镇：", "存在办理超期的情况，现予督办", "限两个工作日内办结", "督办单位（盖章）"):
+        assert expected in text, expected
+    assert_one_embedded_cjk_face(path)
+    assert client_as("clerk_b").get(f"/cases/{case_id}/notices/{notice[1]}.pdf").status_code == 404

@@ -115,3 +115,26 @@ def test_the_page_offers_each_person_their_next_steps():
     assert A.URGE in workflow.allowed_steps(case_in(S.HANDLING), COUNTY)
     assert workflow.allowed_steps(case_in(S.CLOSED, satisfaction="满意"), COUNTY) == []
     assert workflow.allowed_steps(case_in(S.HANDLING), BYSTANDER) == []
+
+
+def test_supervision_is_proposed_by_the_triggers_and_climbs_the_ladder():
+    from app.cases.models import CaseAction
+
+    now = datetime(2026, 10, 20, 9)
+    case = case_in(S.HANDLING, satisfaction="", round=1)
+    case.reply_result = ""
+    case.deadlines = [CaseDeadline(kind=DeadlineKind.ANSWER, due_at=now - timedelta(days=1), cancelled=False)]
+    case.actions = []
+    assert workflow.supervision_reasons(case, now, repeated=True) == ["办理超期", "同一诉求重复来电"]
+    assert workflow.next_rung(case) == A.URGE
+    case.actions = [CaseAction(kind=A.URGE, round=1)]
+    assert workflow.next_rung(case) == A.SUPERVISE
+    case.actions += [CaseAction(kind=A.SUPERVISE, round=1), CaseAction(kind=A.LIST_SUPERVISION, round=1)]
+    assert workflow.next_rung(case) == A.SUMMON
+    case.actions.append(CaseAction(kind=A.SUMMON, round=1))
+    assert workflow.next_rung(case) == A.SUMMON  # the top rung stays
+    case.round = 2  # 重办: the ladder starts again for the new round
+    assert workflow.next_rung(case) == A.URGE
+    case.deadlines = []
+    assert workflow.supervision_reasons(case, now) == []
+    assert workflow.supervision_reasons(case_in(S.CLOSED, satisfaction="不满意"), now) == []
