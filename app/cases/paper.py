@@ -71,5 +71,59 @@ def notice_pdf(case: Case, action) -> bytes:
     return render_pdf(render_template("cases/pdf/notice.html", **context))
 
 
+def _summary(case: Case, limit: int = 40) -> str:
+    text = " ".join(case.content.split())
+    return text[:limit] + ("…" if len(text) > limit else "")
+
+
+def _letter(case: Case, kind: str) -> dict:
+    """The words of a letter to the requester (信访 告知书 and 处理意见书, a proposal's 答复函)."""
+    received = f"{cn_date(case.received_at.date())}通过{case.channel.name}"
+    matter = f"关于“{_summary(case)}”的"
+    reply, reject = _last(case, A.REPLY), _last(case, A.REJECT)
+    handled_by = case.unit.name if case.unit else county_of(case.region).name
+    if kind == "accept_notice":
+        return {"title": "信访事项受理告知书", "closing": "告知", "paragraphs": [
+            f"你于{received}提出的{matter}信访事项已收悉。经审查，该事项属于本机关职权范围，依据《信访工作条例》"
+            f"第二十三条的规定，决定予以受理，交由{handled_by}办理，并将自受理之日起六十日内作出处理意见。"],
+            "date": _when(_last(case, A.ACCEPT).at, utc=True).split()[0] if _last(case, A.ACCEPT) else ""}
+    if kind == "reject_notice":
+        return {"title": "信访事项不予受理告知书", "closing": "告知", "paragraphs": [
+            f"你于{received}提出的{matter}信访事项已收悉。经审查，该事项不予受理，理由如下：", reject.text,
+            "如对本告知有异议，可依法通过其他途径反映。"],
+            "date": _when(reject.at, utc=True).split()[0]}
+    if kind == "opinion":
+        return {"title": "信访事项处理意见书", "closing": "答复", "paragraphs": [
+            f"你于{received}提出的{matter}信访事项，经{handled_by}调查核实，处理意见如下：", reply.text,
+            "如对本处理意见不服，可以自收到本意见书之日起三十日内，向本机关的上一级机关请求复查"
+            "（《信访工作条例》第三十五条）。"],
+            "date": _when(reply.at, utc=True).split()[0]}
+    return {"title": f"关于{case.channel.name}的答复函", "closing": "函复", "paragraphs": [
+        f"您于{received}提出的{matter}{case.channel.name}收悉。经{handled_by}认真研究办理，现答复如下：", reply.text,
+        "感谢您对体育工作的关心和支持。如对答复有意见，请与我们联系，我们将在一个月内再次研究答复。"],
+        "date": _when(reply.at, utc=True).split()[0]}
+
+
+# The letters a case may have, and when it has them: a 信访 case once accepted (受理告知书), when
+# rejected (不予受理告知书) and once answered (处理意见书); a proposal once answered (答复函).
+LETTERS = {
+    "accept_notice": lambda c: c.channel.is_petition and _last(c, A.ACCEPT) is not None,
+    "reject_notice": lambda c: _last(c, A.REJECT) is not None,
+    "opinion": lambda c: c.channel.is_petition and _last(c, A.REPLY) is not None,
+    "proposal_reply": lambda c: c.channel.is_proposal and _last(c, A.REPLY) is not None,
+}
+
+
+def letters_for(case: Case) -> list[tuple[str, str]]:
+    """(kind, title) of each letter the case has now."""
+    return [(kind, _letter(case, kind)["title"]) for kind, has in LETTERS.items() if has(case)]
+
+
+def letter_pdf(case: Case, kind: str) -> bytes:
+    letter = _letter(case, kind) | {"addressee": mask_name(case.requester_name) if case.requester_name else "来信（访）人",
+                                    "reference": case.number}
+    return render_pdf(render_template("cases/pdf/letter.html", **_context(case), letter=letter))
+
+
 def paper_name(case: Case, what: str) -> str:
     return file_name(case.number, what, suffix=".pdf")

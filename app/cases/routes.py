@@ -141,7 +141,7 @@ def _page(case: Case, status: int = 200, *, revealed: bool = False, forms: dict 
         requester_phone=case.requester_phone if revealed else mask_phone(case.requester_phone),
         timeline=sorted(case.actions, key=lambda a: (a.at, a.id)), step_labels=STEP_BUTTONS,
         supervision=(workflow.next_rung(case), workflow.supervision_reasons(case, now, services.is_repeated(case)))
-        if current_user.is_county else None, ladder=SUPERVISION_LADDER,
+        if current_user.is_county else None, ladder=SUPERVISION_LADDER, letters=paper.letters_for(case),
         evidence=attachments_for(CaseAction.__tablename__, [a.id for a in case.actions]), accept=ACCEPT_ATTR,
         kept_files=list(kept_files),
     ), status
@@ -317,6 +317,18 @@ def paper_sheet(case_id: int, sheet: str):
     name, make = PAPERS[sheet]
     return send_download(make(case), paper.paper_name(case, name), inline=True,
                          fallback=ascii_name(sheet, case.year, case.serial, suffix=".pdf"))
+
+
+@bp.route("/cases/<int:case_id>/letters/<any(accept_notice, reject_notice, opinion, proposal_reply):letter_kind>.pdf")
+@login_required
+def letter(case_id: int, letter_kind: str):
+    """告知书, 处理意见书 or 答复函: the letter to the requester the case has reached."""
+    case = _load(case_id)
+    titles = dict(paper.letters_for(case))
+    if letter_kind not in titles:
+        abort(404)
+    return send_download(paper.letter_pdf(case, letter_kind), paper.paper_name(case, titles[letter_kind]),
+                         inline=True, fallback=ascii_name(letter_kind, case.year, case.serial, suffix=".pdf"))
 
 
 @bp.route("/cases/<int:case_id>/notices/<int:action_id>.pdf")

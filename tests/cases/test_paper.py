@@ -63,3 +63,31 @@ def test_the_code_on_the_paper_shows_public_facts_only(app, client, client_as, a
         assert private not in page.split("<main")[1]
     # A user in whose region the case lies is taken to it.
     assert client_as("clerk").get(f"/v/{code}").headers["Location"].endswith(f"/cases/{answered}")
+
+
+def test_a_petitions_letters_follow_its_steps(app, client_as, tmp_path):
+    supervisor, clerk = client_as("supervisor"), client_as("clerk")
+    case_id = registered(supervisor, channel="来信", received_at="2026-11-02T09:00")
+    assert client_as("supervisor").get(f"/cases/{case_id}/letters/accept_notice.pdf").status_code == 404  # not yet
+    step(supervisor, app, case_id, "accept")
+    page = supervisor.get(f"/cases/{case_id}").get_data(as_text=True)
+    assert "打印信访事项受理告知书" in page and "处理意见书" not in page
+    text = pdf_text(save_pdf(supervisor.get(f"/cases/{case_id}/letters/accept_notice.pdf").data, tmp_path, "a.pdf"))
+    for expected in ("信访事项受理告知书", "张*：", "2026年11月2日通过来信提出", "第二十三条", "六十日内", "阳城县（盖章）"):
+        assert expected in text.replace(" ", ""), expected
+    units = units_offered(supervisor.get(f"/cases/{case_id}").get_data(as_text=True).split("steps/dispatch")[1])
+    step(supervisor, app, case_id, "dispatch", unit_id=units["凤城镇"])
+    step(clerk, app, case_id, "sign_for")
+    step(clerk, app, case_id, "reply", result="已解释说明", text="经核实，该器材已列入更换计划，预计12月底前更换。")
+    text = pdf_text(save_pdf(supervisor.get(f"/cases/{case_id}/letters/opinion.pdf").data, tmp_path, "o.pdf"))
+    for expected in ("信访事项处理意见书", "经凤城镇调查核实", "预计12月底前更换", "三十日内", "请求复查"):
+        assert expected in text.replace(" ", ""), expected
+    assert client_as("supervisor").get(f"/cases/{case_id}/letters/proposal_reply.pdf").status_code == 404
+
+
+def test_a_rejected_petition_gets_its_notice_with_the_reason(app, client_as, tmp_path):
+    supervisor = client_as("supervisor")
+    case_id = registered(supervisor, channel="来访", received_at="2026-11-02T09:00")
+    step(supervisor, app, case_id, "reject", text="该事项已由人民法院受理，依法不予受理。")
+    text = pdf_text(save_pdf(supervisor.get(f"/cases/{case_id}/letters/reject_notice.pdf").data, tmp_path))
+    assert "信访事项不予受理告知书" in text.replace(" ", "") and "已由人民法院受理" in text
