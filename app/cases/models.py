@@ -183,6 +183,7 @@ class CaseStatus(LabelledEnum):
     REPLIED = "replied", "待审核"
     CALLBACK = "callback", "待回访"
     CLOSED = "closed", "已办结"
+    REVIEWING = "reviewing", "复查（复核）中"
 
 
 class Priority(LabelledEnum):
@@ -299,6 +300,9 @@ class ActionKind(LabelledEnum):
     CALLBACK = "callback", "回访"
     CLOSE = "close", "办结"
     REDO = "redo", "重办"
+    REQUEST_REVIEW = "request_review", "申请复查"
+    REQUEST_RECHECK = "request_recheck", "申请复核"
+    REVIEW_OPINION = "review_opinion", "复查（复核）意见"
     URGE = "urge", "催办"
     SUPERVISE = "supervise", "督办"
     LIST_SUPERVISION = "list_supervision", "挂牌督办"

@@ -153,7 +153,8 @@ STEP_BUTTONS = {
     A.APPROVE_RETURN: "同意退单", A.REFUSE_RETURN: "驳回退单", A.REQUEST_EXTENSION: "申请延期",
     A.APPROVE_EXTENSION: "批准延期", A.REFUSE_EXTENSION: "不批准延期", A.REPLY: "提交回复",
     A.APPROVE_REPLY: "审核通过", A.SEND_BACK: "退回重办", A.CALLBACK: "记录回访", A.CLOSE: "办结",
-    A.REDO: "重办", A.URGE: "催办", A.SUPERVISE: "督办", A.LIST_SUPERVISION: "挂牌督办", A.SUMMON: "约谈通报",
+    A.REDO: "重办", A.REQUEST_REVIEW: "记录复查申请", A.REQUEST_RECHECK: "记录复核申请",
+    A.REVIEW_OPINION: "填写复查（复核）意见", A.URGE: "催办", A.SUPERVISE: "督办", A.LIST_SUPERVISION: "挂牌督办", A.SUMMON: "约谈通报",
 }
 
 

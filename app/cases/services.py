@@ -291,7 +291,11 @@ def register_case(new: NewCase, user: User, region: Region, now: datetime) -> Ca
     rules = rules_in_force(new.channel_class, new.received_at)
     for kind in (DeadlineKind.ACCEPT_NOTICE, DeadlineKind.ANSWER):
         start_deadline(case, kind, new.received_at, rules)
-    _record(case, A.REGISTER, user, now, "", {})
+    details = {}
+    if new.channel_class.channel.is_petition and (earlier := rechecked_before(case)):
+        details["suggestion"] = (f"同一信访人就同一事项（{earlier}）已经复核，依《信访工作条例》第三十六条，"
+                                 "建议不予受理。")
+    _record(case, A.REGISTER, user, now, "", details)
     db.session.flush()
     return case
 
@@ -312,6 +316,18 @@ def is_repeated(case: Case) -> bool:
                               Case.category == case.category, Case.received_at >= case.received_at - window,
                               Case.received_at <= case.received_at + window).limit(1)
     ).first() is not None
+
+
+def rechecked_before(case: Case) -> str | None:
+    """The number of an earlier case of the same petitioner about the same kind of matter that has
+    been through 复核: the same matter is not accepted again (Art 36)."""
+    if not case.requester_phone:
+        return None
+    return db.session.execute(
+        select(Case.number).join(CaseAction, CaseAction.case_id == Case.id)
+        .where(Case.requester_phone == case.requester_phone, Case.category == case.category,
+               CaseAction.kind == A.REQUEST_RECHECK).limit(1)
+    ).scalar()
 
 
 # --------------------------------------------------------------------------- personal data
@@ -423,6 +439,16 @@ def _apply(case: Case, kind: ActionKind, user: User, now: datetime, text: str, d
     elif kind == A.CLOSE:
         case.closed_at = now
         _cancel(case)
+        if case.channel_class.channel.is_petition:  # the petitioner's 30 days to ask for 复查 (Art 35)
+            start_deadline(case, DeadlineKind.REVIEW_REQUEST, now)
+    elif kind in (A.REQUEST_REVIEW, A.REQUEST_RECHECK):
+        _meet(case, DeadlineKind.REVIEW_REQUEST, now)
+        start_deadline(case, DeadlineKind.REVIEW_ANSWER, now)
+    elif kind == A.REVIEW_OPINION:
+        _meet(case, DeadlineKind.REVIEW_ANSWER, now)
+        case.closed_at = now
+        if not any(a.kind == A.REQUEST_RECHECK for a in case.actions):  # 30 days to ask for 复核 (Art 36)
+            start_deadline(case, DeadlineKind.REVIEW_REQUEST, now)
     elif kind in SUPERVISION_LADDER:
         details["reasons"] = workflow.supervision_reasons(case, now, is_repeated(case))
     elif kind == A.REDO:

@@ -13,7 +13,7 @@ from datetime import datetime
 from app.cases.models import SUPERVISION_LADDER, ActionKind, Case, CaseStatus, DeadlineKind
 
 A, S = ActionKind, CaseStatus
-OPEN = frozenset(s for s in S if s not in (S.CLOSED, S.REJECTED))
+OPEN = frozenset(s for s in S if s not in (S.CLOSED, S.REJECTED, S.REVIEWING))
 SATISFACTIONS = ("满意", "基本满意", "不满意")
 REPLY_RESULTS = ("已解决", "部分解决", "未解决", "已解释说明")
 
@@ -45,6 +45,11 @@ STEPS = {step.kind: step for step in (
     Step(A.CALLBACK, frozenset({S.CALLBACK}), None, "county"),
     Step(A.CLOSE, frozenset({S.CALLBACK}), S.CLOSED, "county"),
     Step(A.REDO, frozenset({S.CALLBACK, S.CLOSED}), S.DISPATCHED, "county", "请写明重办要求。"),
+    # 信访: 复查 asked within 30 days of the answer and answered within 30 (Art 35), 复核 the same
+    # after the 复查 (Art 36); recorded by the county, which receives them from the higher body.
+    Step(A.REQUEST_REVIEW, frozenset({S.CLOSED}), S.REVIEWING, "county", "请记录复查请求的内容。"),
+    Step(A.REQUEST_RECHECK, frozenset({S.CLOSED}), S.REVIEWING, "county", "请记录复核请求的内容。"),
+    Step(A.REVIEW_OPINION, frozenset({S.REVIEWING}), S.CLOSED, "county", "请填写复查（复核）意见。"),
     Step(A.URGE, OPEN - {S.REGISTERED}, None, "county", "请填写催办内容。"),
     Step(A.SUPERVISE, OPEN - {S.REGISTERED}, None, "county", "请填写督办意见。"),
     Step(A.LIST_SUPERVISION, OPEN - {S.REGISTERED}, None, "county", "请填写挂牌督办的事项和要求。"),
@@ -151,6 +156,26 @@ def _rule_of_the_step(case: Case, kind: ActionKind, details: dict, now: datetime
         return Refusal("请先回访，记录诉求人的满意度，再办结。")
     if kind == A.REDO and case.satisfaction != "不满意":
         return Refusal("只有诉求人不满意的诉求件可以重办。")
+    if kind in (A.REQUEST_REVIEW, A.REQUEST_RECHECK):
+        return _review_refusal(case, kind, now)
+    return None
+
+
+def _review_refusal(case: Case, kind: ActionKind, now: datetime | None) -> Refusal | None:
+    if case.channel is None or not case.channel.is_petition:
+        return Refusal("只有信访事项可以申请复查、复核。")
+    asked = {a.kind for a in case.actions}
+    if kind == A.REQUEST_REVIEW and A.REQUEST_REVIEW in asked:
+        return Refusal("本件已经复查，不服复查意见的可申请复核。")
+    if kind == A.REQUEST_RECHECK:
+        if A.REQUEST_REVIEW not in asked:
+            return Refusal("应先申请复查，对复查意见不服的才能申请复核（第三十六条）。")
+        if A.REQUEST_RECHECK in asked:
+            return Refusal("本件已经复核，复核意见为最终意见（第三十六条）。")
+    window = case.open_deadline(DeadlineKind.REVIEW_REQUEST)
+    if window is not None and now is not None and now > window.due_at:
+        article = "第三十五条" if kind == A.REQUEST_REVIEW else "第三十六条"
+        return Refusal(f"请求应自收到书面答复之日起30日内提出（{article}），已于{window.due_at:%Y-%m-%d}届满。")
     return None
 
 

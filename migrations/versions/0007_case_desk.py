@@ -91,12 +91,13 @@ CASECATEGORY = (
 PRIORITY = ('normal', 'high')
 CASESTATUS = (
     'registered', 'accepted', 'rejected', 'dispatched', 'handling', 'return_requested', 'replied',
-    'callback', 'closed',
+    'callback', 'closed', 'reviewing',
 )
 ACTIONKIND = (
     'register', 'accept', 'reject', 'dispatch', 'sign_for', 'request_return', 'approve_return',
     'refuse_return', 'request_extension', 'approve_extension', 'refuse_extension', 'reply', 'approve_reply',
-    'send_back', 'callback', 'close', 'redo', 'urge', 'supervise', 'list_supervision', 'summon', 'note',
+    'send_back', 'callback', 'close', 'redo', 'request_review', 'request_recheck', 'review_opinion', 'urge',
+    'supervise', 'list_supervision', 'summon', 'note',
 )
 
 

@@ -246,3 +246,27 @@ def test_the_counter_gives_each_registration_its_own_serial(desk):
     serials = [services.next_serial(desk["county"], 2030) for _ in range(5)]
     assert serials == [1, 2, 3, 4, 5]
     assert db.session.execute(select(func.count()).select_from(Case)).scalar_one() == 0
+
+
+def test_a_petition_reviewed_and_rechecked_and_the_same_matter_again(desk):
+    supervisor, clerk = user("supervisor"), user("clerk")
+    case = register(desk, code="petition_visit", received_at=datetime(2026, 11, 2, 9))
+    now = datetime(2026, 11, 2, 10)
+    for kind, actor, extra in [(A.ACCEPT, supervisor, {}),
+                               (A.DISPATCH, supervisor, {"details": {"unit_id": desk["township"].id}}),
+                               (A.SIGN_FOR, clerk, {}),
+                               (A.REPLY, clerk, {"text": "已答复", "details": {"result": "已解释说明"}}),
+                               (A.APPROVE_REPLY, supervisor, {}),
+                               (A.CALLBACK, supervisor, {"details": {"satisfaction": "不满意"}}),
+                               (A.CLOSE, supervisor, {})]:
+        services.take_step(case, kind, actor, now, **extra)
+    window = deadline(case, K.REVIEW_REQUEST)
+    assert window.due_at.date().isoformat() == "2026-12-02"  # 30 days from the answer
+    services.take_step(case, A.REQUEST_REVIEW, supervisor, datetime(2026, 11, 20, 9), text="不服处理意见，申请复查。")
+    assert case.status == S.REVIEWING and deadline(case, K.REVIEW_ANSWER).due_at.date().isoformat() == "2026-12-21"
+    services.take_step(case, A.REVIEW_OPINION, supervisor, datetime(2026, 12, 10, 9), text="维持原处理意见。")
+    services.take_step(case, A.REQUEST_RECHECK, supervisor, datetime(2026, 12, 15, 9), text="申请复核。")
+    services.take_step(case, A.REVIEW_OPINION, supervisor, datetime(2026, 12, 30, 9), text="复核维持。")
+    assert case.status == S.CLOSED and deadline(case, K.REVIEW_REQUEST) is None  # 复核 is final
+    again = register(desk, code="petition_visit", received_at=datetime(2027, 1, 5, 9))
+    assert "已经复核，依《信访工作条例》第三十六条，建议不予受理" in again.actions[0].details["suggestion"]

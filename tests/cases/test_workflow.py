@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 import pytest
 
 from app.cases import workflow
-from app.cases.models import ActionKind, Case, CaseDeadline, CaseStatus, DeadlineKind
+from app.cases.models import ActionKind, Case, CaseAction, CaseDeadline, CaseStatus, Channel, DeadlineKind
 
 A, S = ActionKind, CaseStatus
 COUNTY = workflow.Actor(is_county=True, handles=False)
@@ -34,7 +34,11 @@ def prepared(kind: ActionKind, status: CaseStatus) -> Case:
         fields["pending"] = "extension"
     if kind in (A.CLOSE, A.REDO):
         fields["satisfaction"] = "不满意"
-    return case_in(status, **fields)
+    case = case_in(status, **fields)
+    if kind in (A.REQUEST_REVIEW, A.REQUEST_RECHECK):
+        case.channel = Channel(is_petition=True)
+        case.actions = [CaseAction(kind=A.REQUEST_REVIEW, round=1)] if kind == A.REQUEST_RECHECK else []
+    return case
 
 
 @pytest.mark.parametrize("kind", list(workflow.STEPS), ids=lambda k: k.value)
@@ -118,8 +122,6 @@ def test_the_page_offers_each_person_their_next_steps():
 
 
 def test_supervision_is_proposed_by_the_triggers_and_climbs_the_ladder():
-    from app.cases.models import CaseAction
-
     now = datetime(2026, 10, 20, 9)
     case = case_in(S.HANDLING, satisfaction="", round=1)
     case.reply_result = ""
@@ -138,3 +140,21 @@ def test_supervision_is_proposed_by_the_triggers_and_climbs_the_ladder():
     case.deadlines = []
     assert workflow.supervision_reasons(case, now) == []
     assert workflow.supervision_reasons(case_in(S.CLOSED, satisfaction="不满意"), now) == []
+
+
+def test_review_and_recheck_of_a_petition_within_their_windows():
+    now = datetime(2026, 12, 1, 9)
+    letter = case_in(S.CLOSED)
+    letter.channel, letter.actions = Channel(is_petition=True), []
+    letter.deadlines = [CaseDeadline(kind=DeadlineKind.REVIEW_REQUEST, due_at=now + timedelta(days=3), cancelled=False)]
+    assert workflow.refusal(letter, A.REQUEST_REVIEW, COUNTY, text="不服处理意见", now=now) is None
+    assert workflow.refusal(letter, A.REQUEST_RECHECK, COUNTY, text="x", now=now) == \
+        "应先申请复查，对复查意见不服的才能申请复核（第三十六条）。"
+    late = now + timedelta(days=4)
+    assert workflow.refusal(letter, A.REQUEST_REVIEW, COUNTY, text="x", now=late).startswith(
+        "请求应自收到书面答复之日起30日内提出（第三十五条）")
+    letter.actions = [CaseAction(kind=A.REQUEST_REVIEW, round=1), CaseAction(kind=A.REQUEST_RECHECK, round=1)]
+    assert workflow.refusal(letter, A.REQUEST_RECHECK, COUNTY, text="x", now=now) == "本件已经复核，复核意见为最终意见（第三十六条）。"
+    call = case_in(S.CLOSED)
+    call.channel, call.actions = Channel(is_petition=False), []
+    assert workflow.refusal(call, A.REQUEST_REVIEW, COUNTY, text="x", now=now) == "只有信访事项可以申请复查、复核。"
