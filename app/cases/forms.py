@@ -91,6 +91,12 @@ class CaseFilters(FilterForm):
         for name, choices in self._choices.items():
             self[name].choices = choices
 
+    def described(self) -> str:
+        words = super().described()
+        if self.month.data:
+            words = f"收件月份：{self.month.data}" + ("" if words == "全部" else f"，{words}")
+        return words
+
 
 class YearArrangementForm(Form):
     """A year's holidays and make-up working days, as the State Council's notice lists them."""

@@ -5,8 +5,9 @@ from datetime import datetime
 
 from flask import render_template
 
+from app.cases.ledger import countdown, next_due
 from app.cases.masking import mask_name, mask_phone
-from app.cases.models import ActionKind, Case
+from app.cases.models import ActionKind, Case, CaseStatus
 from app.cases.services import county_of
 from app.cases.workflow import REPLY_RESULTS
 from app.printing.downloads import file_name
@@ -123,6 +124,26 @@ def letter_pdf(case: Case, kind: str) -> bytes:
     letter = _letter(case, kind) | {"addressee": mask_name(case.requester_name) if case.requester_name else "来信（访）人",
                                     "reference": case.number}
     return render_pdf(render_template("cases/pdf/letter.html", **_context(case), letter=letter))
+
+
+LEDGER_LIMIT = 2000  # a month of a busy county; beyond that, the Excel export
+
+
+def ledger_pdf(cases: list, *, title: str, criteria: str, region_name: str, printed_at: str, now, calendar) -> bytes:
+    """The ledger as landscape A4: totals by channel and status, then every case (masked)."""
+    totals: dict[str, dict] = {}
+    for case in cases:
+        counts = totals.setdefault(case.channel.name, {})
+        counts[case.status] = counts.get(case.status, 0) + 1
+    statuses = [s for s in CaseStatus if any(s in counts for counts in totals.values())]
+    overall = {s: sum(c.get(s, 0) for c in totals.values()) for s in statuses}
+    shown = cases[:LEDGER_LIMIT]
+    return render_pdf(render_template(
+        "cases/pdf/ledger.html", title=title, criteria=criteria, region_name=region_name, printed_at=printed_at,
+        totals=[*totals.items(), ("合计", overall)], statuses=statuses, mask_name=mask_name,
+        rows=[(case, countdown(next_due(case), now, calendar)) for case in shown],
+        capped=len(cases) > LEDGER_LIMIT, limit=LEDGER_LIMIT,
+    ))
 
 
 def paper_name(case: Case, what: str) -> str:

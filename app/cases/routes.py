@@ -4,6 +4,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
+from werkzeug.datastructures import MultiDict
 
 from app.attachments import kept
 from app.attachments.services import ACCEPT_ATTR, attachments_for
@@ -83,6 +84,28 @@ def export():
     return send_download(exports.ledger_workbook(rows, now, calendar),
                          file_name("诉求件台账", f"{now:%Y%m%d}", suffix=".xlsx"),
                          fallback=ascii_name("cases", current_user.region.code, now.date(), suffix=".xlsx"))
+
+
+@bp.route("/cases/ledger.pdf")
+@login_required
+def ledger_pdf():
+    """The monthly ledger (or any filtered one) as landscape A4 with its totals."""
+    now = local_now()
+    calendar = services.load_calendar()
+    args = request.args.to_dict()
+    args.setdefault("month", f"{now:%Y-%m}")  # the month's ledger unless a month is chosen
+    filters = CaseFilters(MultiDict(args), channels=_channels(), units=_units())
+    rows = db.session.execute(
+        ledger_query(filters, now, calendar).order_by(None).order_by(Case.received_at, Case.id)
+        .limit(paper.LEDGER_LIMIT + 1)
+    ).unique().scalars().all()
+    month = filters.month.data
+    title = f"{current_user.region.name}诉求件台账（{month[:4]}年{int(month[5:7])}月）" if len(month) == 7 \
+        else f"{current_user.region.name}诉求件台账"
+    data = paper.ledger_pdf(rows, title=title, criteria=filters.described(), region_name=current_user.region.name,
+                            printed_at=f"{current_user.display_name} {now:%Y-%m-%d %H:%M}", now=now, calendar=calendar)
+    return send_download(data, file_name(title, suffix=".pdf"), inline=True,
+                         fallback=ascii_name("case-ledger", current_user.region.code, month, suffix=".pdf"))
 
 
 @bp.route("/cases/new", methods=["GET", "POST"])

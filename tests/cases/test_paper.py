@@ -1,5 +1,7 @@
 """The case desk's paper: the 交办单 and the 回复单 read back with pdftotext and pdffonts, the
 requester masked, the verification code leading to public facts only."""
+import subprocess
+
 import pytest
 
 from tests.cases.test_pages import registered, step, units_offered
@@ -91,3 +93,24 @@ def test_a_rejected_petition_gets_its_notice_with_the_reason(app, client_as, tmp
     step(supervisor, app, case_id, "reject", text="该事项已由人民法院受理，依法不予受理。")
     text = pdf_text(save_pdf(supervisor.get(f"/cases/{case_id}/letters/reject_notice.pdf").data, tmp_path))
     assert "信访事项不予受理告知书" in text.replace(" ", "") and "已由人民法院受理" in text
+
+
+def test_the_monthly_ledger_prints_landscape_with_its_totals(app, client_as, tmp_path):
+    from tests.pdf.conftest import pdf_fonts
+
+    supervisor = client_as("supervisor")
+    registered(supervisor)
+    registered(supervisor, channel="来信", received_at="2026-09-12T10:00", content="体育馆周末不开放。")
+    registered(supervisor, received_at="2026-10-02T10:00", content="十月的来电。")
+    assert 'href="/cases/ledger.pdf"' in supervisor.get("/cases").get_data(as_text=True)
+    response = supervisor.get("/cases/ledger.pdf?month=2026-09")
+    assert response.status_code == 200
+    path = save_pdf(response.data, tmp_path)
+    text = pdf_text(path).replace(" ", "")
+    for expected in ("阳城县诉求件台账（2026年9月）", "收件月份：2026-09", "共2件", "12345热线", "来信", "合计",
+                     "阳城体诉〔2026〕0001号", "体育馆周末不开放", "张*"):
+        assert expected in text, expected
+    assert "十月的来电" not in text and "张三" not in text
+    info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
+    assert "841.89 x 595.276 pts (A4)" in info  # A4, landscape: wider than high
+    assert len(pdf_fonts(path)) == 1
