@@ -5,7 +5,7 @@ from flask import Flask, abort, redirect, request, url_for
 from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from app import printing, standards, versioning
+from app import cases, printing, standards, versioning
 from app.assets import init_assets
 from app.audit.labels import readable_changes
 from app.extensions import compress, csrf, db, login_manager, migrate
@@ -54,6 +54,7 @@ def create_app(config_class=Config) -> Flask:
     _register_blueprints(app)
     versioning.register()
     standards.init_app(app)
+    cases.init_app(app)
     _register_request_hooks(app)
     app.jinja_env.filters["local_dt"] = format_local
     app.jinja_env.globals["audit_changes"] = readable_changes
@@ -89,6 +90,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.jobs import routes as job_routes
     from app.main import routes as main_routes
     from app.organizations import routes as organization_routes
+    from app.printing import verification_routes
     from app.regions import routes as region_routes
     from app.reports import routes as report_routes
     from app.standards import (
@@ -96,7 +98,6 @@ def _register_blueprints(app: Flask) -> None:
         rectification_routes,
         sheet_routes,
         standard_routes,
-        verification_routes,
     )
 
     for module in (main_routes, auth_routes, region_routes, organization_routes, inspection_routes,

@@ -2,6 +2,8 @@
 the desk prints, unique across every kind of record that carries one, so ``/v/<code>`` finds
 the one record it names."""
 import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from sqlalchemy import exists, select
 
@@ -36,3 +38,24 @@ def find_by_code(code: str):
         if record is not None:
             return record
     return None
+
+
+@dataclass(frozen=True)
+class Verification:
+    """What ``/v/<code>`` does with a record of one kind: the public page (what its paper says,
+    nothing personal) and the address a user in its region is taken to."""
+
+    page: Callable[[object], str]
+    address: Callable[[object], str]
+
+
+_VERIFICATIONS: dict[type, Verification] = {}
+
+
+def register_verification(model: type, *, page: Callable, address: Callable) -> None:
+    """Called by each domain that prints codes (standards for inspections, cases for cases)."""
+    _VERIFICATIONS[model] = Verification(page, address)
+
+
+def verification_of(record) -> Verification:
+    return _VERIFICATIONS[type(record)]

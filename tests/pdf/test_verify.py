@@ -163,7 +163,7 @@ def test_the_batch_job_is_handed_the_site_of_the_request(supervisor_client, app,
 
 def test_verification_lookups_are_rate_limited(clerk_client, code_and_id):
     from app import throttle
-    from app.standards.verification_routes import LOOKUPS_PER_MINUTE
+    from app.printing.verification_routes import LOOKUPS_PER_MINUTE
 
     throttle.forget()
     try:

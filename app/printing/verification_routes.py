@@ -1,17 +1,18 @@
-"""核验码: the code printed on every sheet leads back to the inspection it was printed from."""
+"""核验码: the code printed on every sheet leads back to the record it was printed from.
+
+The page is public (anyone holding the paper may check it) and rate-limited; each kind of record
+registers what its public page shows (``codes.register_verification``), so this module knows no
+domain. A logged-in user in whose region the record lies goes straight to it."""
 import re
 
-from flask import Blueprint, redirect, render_template, request, url_for
+from flask import Blueprint, redirect, render_template, request
 from flask_login import current_user
 from wtforms import StringField
 from wtforms.validators import DataRequired
 
 from app.forms import Form
-from app.printing.codes import CODE_ALPHABET, find_by_code
+from app.printing.codes import CODE_ALPHABET, find_by_code, verification_of
 from app.scoping import in_scope, unscoped
-from app.standards import pdf
-from app.standards.models import Inspection
-from app.standards.rules import results_checksum
 from app.throttle import allow
 
 bp = Blueprint("verification", __name__)
@@ -41,40 +42,22 @@ def _throttle_key() -> str:
 def _verify(code_text: str, form: VerifyForm, not_found_status: int):
     if not allow(_throttle_key(), *LOOKUPS_PER_MINUTE):
         form.code.errors = ["查询过于频繁，请一分钟后再试。"]
-        return render_template("standards/verify.html", form=form), 429
+        return render_template("printing/verify.html", form=form), 429
     code = normalize_code(code_text)
     if not CODE_RE.match(code):
         form.code.errors = ["核验码格式不对：应为 8 位字母和数字（不含 0、1、I、L、O），请核对后重新输入。"]
-        return render_template("standards/verify.html", form=form), not_found_status
+        return render_template("printing/verify.html", form=form), not_found_status
     with unscoped():  # the public facts of a record that may lie outside the reader's region
         record = find_by_code(code)
         if record is None:
             form.code.errors = [f"没有找到核验码为 {code} 的检查记录或诉求件，请核对后重新输入。"]
-            return render_template("standards/verify.html", form=form), not_found_status
+            return render_template("printing/verify.html", form=form), not_found_status
+        verified = verification_of(record)
         region_path = record.region.path
-        if isinstance(record, Inspection):
-            page = render_template("standards/verification.html", facts=public_facts(record))
-            address = url_for("inspections.detail", inspection_id=record.id)
-        else:  # a case's paper (交办单, 回复单): only what it prints, the requester masked
-            page = render_template("cases/verification.html", case=record)
-            address = url_for("cases.detail", case_id=record.id)
+        page, address = verified.page(record), verified.address(record)
     if current_user.is_authenticated and in_scope(region_path):
         return redirect(address)
     return page
-
-
-def public_facts(inspection: Inspection) -> dict:
-    """What the paper says and anyone may confirm: no phone, no notes, no findings."""
-    return {
-        "code": inspection.verification_code, "organization": inspection.organization.name,
-        "region": inspection.region.full_name, "title": inspection.sheet_title,
-        "standard": f"{inspection.version.standard.title} 第 {inspection.version.number} 版",
-        "kind": inspection.kind.label, "inspected_on": inspection.inspected_on,
-        "finalized": inspection.is_finalized, "verdict": inspection.verdict.label if inspection.verdict else "",
-        "signed_by": inspection.signed_by, "signed_on": inspection.signed_on,
-        "item_count": len(inspection.results), "checksum": results_checksum(inspection),
-        "pages": pdf.sheet_pages(inspection) if inspection.is_finalized else None,
-    }
 
 
 @bp.route("/v/<code>")
@@ -89,8 +72,8 @@ def verify(code: str):
 def lookup():
     """Type in the code printed on a sheet."""
     if "code" not in request.args:
-        return render_template("standards/verify.html", form=VerifyForm(formdata=None))
+        return render_template("printing/verify.html", form=VerifyForm(formdata=None))
     form = VerifyForm(request.args)
     if not form.validate():
-        return render_template("standards/verify.html", form=form), 422
+        return render_template("printing/verify.html", form=form), 422
     return _verify(form.code.data, form, 422)
