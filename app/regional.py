@@ -22,13 +22,19 @@ class RegionScoped:
     column of the record it belongs to (``"organization_id"``); or a ``(type column, id column)``
     pair for a record that may belong to records of several tables (an attachment's owner).
     ``scoping.rehome`` follows these declarations when a record moves to another region.
+
+    ``__region_index__ = False`` leaves ``region_id`` unindexed, for a child read only through
+    its parent (a case's deadlines and timeline): the scope's ``region_id IN (…)`` then filters
+    the rows its parent's index found, where an index of its own tempted the planner to read a
+    whole county's rows instead.
     """
 
     __scope_parent__: str | tuple[str, str]
+    __region_index__: bool = True
 
     @declared_attr
     def region_id(cls) -> Mapped[int]:
-        return mapped_column(ForeignKey("regions.id"), index=True)
+        return mapped_column(ForeignKey("regions.id"), index=cls.__region_index__)
 
     @declared_attr
     def region(cls):

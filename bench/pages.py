@@ -29,6 +29,14 @@ PAGES = [
     {"name": "coverage-county", "path": "/coverage?region={county_id}", "user": "supervisor"},
     {"name": "coverage-city", "path": "/coverage", "user": "viewer"},
     {"name": "coverage-province", "path": "/coverage", "user": "admin"},
+    # 诉求件: the county's ledger (200,000 cases in the province), a township's, a search, a case,
+    # the supervisor's 我的待办 with cases waiting, a month's Excel export.
+    {"name": "cases", "path": "/cases", "user": "supervisor"},
+    {"name": "cases-clerk", "path": "/cases", "user": "clerk"},
+    {"name": "cases-search", "path": "/cases?q=健身器材", "user": "supervisor"},
+    {"name": "case", "path": "/cases/{case_id}", "user": "supervisor"},
+    {"name": "home-supervisor", "path": "/", "user": "supervisor"},
+    {"name": "cases-export", "path": "/cases.xlsx?month={case_month}", "user": "supervisor"},
     {"name": "bare", "path": "/audit?region={township_id}", "user": None, "server": "bare"},
     {"name": "bare-regions", "path": "/regions?region={province_id}", "user": None, "server": "bare"},
     # The county's 50 newest inspections with organisation and township names: the inspection

@@ -24,9 +24,11 @@ from sqlalchemy import Column, MetaData, String, Table, func, inspect, select, t
 from werkzeug.security import generate_password_hash
 
 from app import create_app
+from app.cases.models import DeadlineKind
 from app.extensions import db
 from app.organizations.models import OrgKind, OrgLevel
 from app.regions.models import RegionLevel
+from bench.cases import CasePlan, ChannelSnapshot, action_rows, deadline_rows, plan_cases, steps_of
 from bench.inspections import InspectionPlan, Item, StandardSnapshot, plan_inspections, rectification_rows, result_rows
 from bench.names import PLACE_FIRST, phone
 from bench.registry import founding_event_rows, plan_organizations
@@ -47,7 +49,8 @@ AUDIT_SHARE = {RegionLevel.TOWNSHIP: 0.85, RegionLevel.COUNTY: 0.08, RegionLevel
 # in place) or by other seeding code is seeded again. Kept in the scratch database itself.
 # The migrations import nothing from app/ (the default standards are literal rows in 0002).
 FINGERPRINT_SOURCES = [*sorted((ROOT / "migrations" / "versions").glob("*.py")),
-                       *(BENCH / name for name in ("names.py", "world.py", "registry.py", "inspections.py", "seed.py"))]
+                       *(BENCH / name for name in ("names.py", "world.py", "registry.py", "inspections.py", "cases.py",
+                                                    "seed.py"))]
 fingerprint_table = Table("bench_fingerprint", MetaData(), Column("value", String(64)))
 
 
@@ -61,6 +64,7 @@ class Plan:
     """What the generators draw on. The shared plans are made on first use, once."""
     world: World
     standard: StandardSnapshot
+    channels: ChannelSnapshot
 
     @cached_property
     def organizations(self) -> list[dict]:
@@ -70,9 +74,13 @@ class Plan:
     def inspections(self) -> InspectionPlan:
         return plan_inspections(self.world, self.organizations, self.standard, stream("inspections"))
 
+    @cached_property
+    def cases(self) -> CasePlan:
+        return plan_cases(self.world, self.channels, stream("cases"))
+
     @property
     def landmarks(self) -> dict:
-        return {**self.world.landmarks, **self.inspections.landmarks}
+        return {**self.world.landmarks, **self.inspections.landmarks, **self.cases.landmarks}
 
 
 @dataclass(frozen=True)
@@ -166,6 +174,12 @@ TABLES = [
               lambda p, rng: result_rows(p.inspections, p.standard, rng)),
     TableSeed("rectifications", lambda p: p.inspections.failed,
               lambda p, rng: rectification_rows(p.inspections, p.standard, p.organizations, p.world, rng)),
+    TableSeed("handling_units", lambda p: len(p.cases.units), lambda p, rng: p.cases.units),
+    TableSeed("cases", lambda p: len(p.cases.cases), lambda p, rng: p.cases.cases),
+    TableSeed("case_deadlines", lambda p: sum(2 if c["unit_id"] else 1 for c in p.cases.cases),
+              lambda p, rng: deadline_rows(p.cases, p.channels, rng)),
+    TableSeed("case_actions", lambda p: sum(len(steps_of(c)) for c in p.cases.cases),
+              lambda p, rng: action_rows(p.cases, rng)),
 ]
 
 
@@ -179,14 +193,14 @@ def prepare(url: str, reseed: bool = False) -> Seeded:
     with app.app_context():
         plan = None
         if not reseed and _fingerprint_matches(fingerprint):
-            plan = Plan(world, _township_standard())
+            plan = Plan(world, _township_standard(), _channel_snapshot())
             if _row_counts() != _expected(plan):
                 plan = None
         reused = plan is not None
         if not reused:
             _drop_everything()
             upgrade()
-            plan = Plan(world, _township_standard())
+            plan = Plan(world, _township_standard(), _channel_snapshot())
             _load(plan, fingerprint)
         rows = _row_counts()
         db.engine.dispose()  # the servers open their own connections
@@ -218,6 +232,22 @@ def _township_standard() -> StandardSnapshot:
             .where(items.c.version_id == version_id).order_by(items.c.position)
         ).all()
     return StandardSnapshot(standard.name, version_id, tuple(Item(*row) for row in rows))
+
+
+def _channel_snapshot() -> ChannelSnapshot:
+    """The 12345 and letter channels' general class and their rule ids, as the case-desk migration loaded them."""
+    tables = db.metadata.tables
+    channels, classes, rules = tables["channels"], tables["channel_classes"], tables["deadline_rules"]
+    with db.engine.connect() as conn:
+        def one(code: str) -> tuple[int, int, dict]:
+            channel_id, class_id = conn.execute(
+                select(channels.c.id, classes.c.id).join(classes, classes.c.channel_id == channels.c.id)
+                .where(channels.c.code == code, classes.c.code == "general")).one()
+            kinds = {DeadlineKind(kind): rule_id for rule_id, kind in conn.execute(
+                select(rules.c.id, rules.c.kind).where(rules.c.channel_class_id == class_id))}
+            return channel_id, class_id, kinds
+
+        return ChannelSnapshot(hotline=one("hotline12345"), letter=one("petition_letter"))
 
 
 def bench_config(url: str) -> type[Config]:

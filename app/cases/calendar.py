@@ -11,9 +11,11 @@ Plain Python, no database: ``WorkCalendar`` is built from the stored entries (``
 in ``app.cases.calendar_store``) and tested on its own.
 """
 import re
+from bisect import bisect_right
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import cache, cached_property
 
 import chinese_calendar
 
@@ -32,7 +34,31 @@ def _library_knows(year: int) -> bool:
 LIBRARY_YEARS = frozenset(y for y in range(2004, 2101) if _library_knows(y))
 
 
-@dataclass
+@cache
+def _library_exceptions() -> dict[date, int]:
+    """The library's days that break the week's rule: -1 for a weekday off (a holiday), +1 for a
+    weekend day worked (调休); read once per process."""
+    exceptions = {}
+    for year in LIBRARY_YEARS:
+        day = date(year, 1, 1)
+        while day.year == year:
+            if chinese_calendar.is_workday(day) != (day.weekday() < 5):
+                exceptions[day] = 1 if day.weekday() >= 5 else -1
+            day += timedelta(days=1)
+    return exceptions
+
+
+def _weekdays_after(start: date, end: date) -> int:
+    """Monday to Friday after ``start`` up to and including ``end``."""
+    days = (end - start).days
+    count = days // 7 * 5
+    for n in range(days // 7 * 7 + 1, days + 1):
+        if (start + timedelta(days=n)).weekday() < 5:
+            count += 1
+    return count
+
+
+@dataclass(eq=False)
 class WorkCalendar:
     """Working days: ``overrides`` (date -> is a working day) entered by the administrator win;
     ``entered_years`` are the years whose whole arrangement has been entered, so a day of such
@@ -72,15 +98,29 @@ class WorkCalendar:
 
     def workdays_between(self, start: date, end: date) -> int:
         """Working days after ``start`` up to and including ``end`` (negative when ``end`` is
-        earlier): "剩余2个工作日" from today to a due date."""
+        earlier): "剩余2个工作日" from today to a due date. Counted as the weekdays between and
+        the exceptions in the span (holidays, make-up days), not day by day: a ledger row of a
+        case two years overdue costs no more than one due tomorrow."""
         if end < start:
             return -self.workdays_between(end, start)
-        count, day = 0, start
-        while day < end:
-            day += timedelta(days=1)
-            if self.is_workday(day):
-                count += 1
-        return count
+        days, delta = self._exception_days
+        low, high = bisect_right(days, start), bisect_right(days, end)
+        return _weekdays_after(start, end) + delta[high] - delta[low]
+
+    @cached_property
+    def _exception_days(self) -> tuple[list[date], list[int]]:
+        """The days that break the week's rule, sorted, with the running sum of their deltas."""
+        exceptions = {d: v for d, v in _library_exceptions().items() if d.year not in self.entered_years}
+        for day, workday in self.overrides.items():
+            weekday_rule = day.weekday() < 5
+            exceptions.pop(day, None)
+            if workday != weekday_rule:
+                exceptions[day] = 1 if workday else -1
+        days = sorted(exceptions)
+        running = [0]
+        for day in days:
+            running.append(running[-1] + exceptions[day])
+        return days, running
 
     def unknown_years(self, start: date, end: date) -> list[int]:
         """The years between two dates whose holidays are not known: a count over them is provisional."""

@@ -258,6 +258,7 @@ class CaseDeadline(Audited, RegionScoped, db.Model):
 
     __tablename__ = "case_deadlines"
     __scope_parent__ = "case_id"
+    __region_index__ = False
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
@@ -321,6 +322,7 @@ class CaseAction(RegionScoped, db.Model):
 
     __tablename__ = "case_actions"
     __scope_parent__ = "case_id"
+    __region_index__ = False
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)

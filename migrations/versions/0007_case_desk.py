@@ -272,7 +272,6 @@ def upgrade():
     )
     with op.batch_alter_table('case_actions', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_case_actions_case_id'), ['case_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_case_actions_region_id'), ['region_id'], unique=False)
 
     op.create_table('case_deadlines',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -294,7 +293,6 @@ def upgrade():
     )
     with op.batch_alter_table('case_deadlines', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_case_deadlines_case_id'), ['case_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_case_deadlines_region_id'), ['region_id'], unique=False)
 
     with op.batch_alter_table('users', schema=None) as batch_op:
         batch_op.add_column(sa.Column('unit_id', sa.Integer(), nullable=True))
@@ -309,12 +307,10 @@ def downgrade():
         batch_op.drop_column('unit_id')
 
     with op.batch_alter_table('case_deadlines', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_case_deadlines_region_id'))
         batch_op.drop_index(batch_op.f('ix_case_deadlines_case_id'))
 
     op.drop_table('case_deadlines')
     with op.batch_alter_table('case_actions', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_case_actions_region_id'))
         batch_op.drop_index(batch_op.f('ix_case_actions_case_id'))
 
     op.drop_table('case_actions')

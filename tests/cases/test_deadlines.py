@@ -1,7 +1,7 @@
 """Deadline arithmetic on the official working-day calendar, without HTTP or a database: the
 holidays and make-up working days of 2026, month ends, the year boundary into a year the
 calendar library does not know, and the administrator's arrangement for that year."""
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import pytest
 
@@ -125,3 +125,14 @@ def test_dates_as_the_notice_lists_them():
         parse_dates("元旦")
     with pytest.raises(ValueError, match="不是有效的日期范围"):
         parse_dates("2027-02-07至2027-02-05")
+
+
+@pytest.mark.parametrize("calendar", [WorkCalendar(), WorkCalendar({date(2026, 11, 9): False, date(2026, 11, 8): True}),
+                                      WorkCalendar(year_arrangement(2027, [date(2027, 1, 1)], [date(2027, 2, 7)]),
+                                                   frozenset({2027}))])
+def test_counting_working_days_by_the_exceptions_agrees_with_counting_them_one_by_one(calendar):
+    start = date(2024, 12, 20)
+    for end in (start, date(2025, 1, 2), date(2026, 2, 28), date(2026, 10, 12), date(2026, 11, 10), date(2027, 3, 1)):
+        by_day = sum(1 for n in range(1, (end - start).days + 1) if calendar.is_workday(start + timedelta(days=n)))
+        assert calendar.workdays_between(start, end) == by_day, end
+        assert calendar.workdays_between(end, start) == -by_day
