@@ -141,14 +141,39 @@ def test_two_people_acting_on_one_case_at_once(app, client_as):
         assert db.session.get(Case, case_id).status == CaseStatus.ACCEPTED
 
 
+def _case_addresses(app, case_id: int, action_id: int):
+    """Every address of the app that names a case, found from the url map (a new one is covered)."""
+    values = {"case_id": case_id, "action_id": action_id, "kind": "accept", "sheet": "assignment",
+              "letter_kind": "accept_notice"}
+    addresses = []
+    with app.test_request_context():
+        for rule in app.url_map.iter_rules():
+            if "case_id" in rule.arguments:
+                method = "POST" if "POST" in rule.methods else "GET"
+                addresses.append((method, rule.build({k: values[k] for k in rule.arguments}, append_unknown=False)[1]))
+    return addresses
+
+
 @pytest.mark.parametrize("username", ["supervisor_b", "clerk_b", "clerk_a2"])
 def test_another_regions_users_get_404_on_every_case_address(app, client_as, username):
-    case_id = registered(client_as("supervisor"))
+    supervisor = client_as("supervisor")
+    case_id = registered(supervisor, channel="来信")
+    step(supervisor, app, case_id, "accept")
+    units = units_offered(supervisor.get(f"/cases/{case_id}").get_data(as_text=True).split("steps/dispatch")[1])
+    step(supervisor, app, case_id, "dispatch", unit_id=units["凤城镇"])
+    step(supervisor, app, case_id, "urge", text="请抓紧。")
+    with app.app_context():
+        from app.cases.models import CaseAction
+
+        urge = db.session.execute(select(CaseAction.id).where(CaseAction.case_id == case_id)
+                                  .order_by(CaseAction.id.desc())).scalars().first()
+    addresses = _case_addresses(app, case_id, urge)
+    assert len(addresses) >= 6  # page, reveal, steps, paper, letters, notices …
+    for method, address in addresses:
+        assert supervisor.open(address, method=method).status_code != 404, address  # they exist
     other = client_as(username)
-    assert other.get(f"/cases/{case_id}").status_code == 404
-    assert other.post(f"/cases/{case_id}/reveal").status_code == 404
-    for kind in ("accept", "sign_for", "reply", "urge"):
-        assert other.post(f"/cases/{case_id}/steps/{kind}", data={"text": "x"}).status_code == 404
+    for method, address in addresses:
+        assert other.open(address, method=method, data={"text": "x"}).status_code == 404, address
     assert "阳城体诉" not in other.get("/cases").get_data(as_text=True)
 
 
