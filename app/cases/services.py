@@ -267,6 +267,15 @@ class NewCase:
     extra: dict = field(default_factory=dict)
 
 
+def same_work_order(channel_id: int, external_id: str) -> str | None:
+    """The number of the case a platform's work order (工单号) was registered as, wherever it lies:
+    one work order is one case, whichever county's clerk types it in."""
+    return db.session.execute(
+        select(Case.number).where(Case.channel_id == channel_id, Case.external_id == external_id),
+        execution_options={"unscoped": True},
+    ).scalar()
+
+
 def register_case(new: NewCase, user: User, region: Region, now: datetime) -> Case:
     """登记: the case gets its number in ``region``'s county, the rules in force when it was
     received, its first deadlines (受理告知 for 信访, the answer), and its first timeline entry."""
@@ -274,6 +283,10 @@ def register_case(new: NewCase, user: User, region: Region, now: datetime) -> Ca
         raise RuleError("收件时间不能晚于现在。", "received_at")
     if not new.content.strip():
         raise RuleError("请填写诉求内容。", "content")
+    if new.external_id and (taken := same_work_order(new.channel_class.channel_id, new.external_id)):
+        # Another county's number is not told: that the work order is taken is all it needs to know.
+        where = f"为 {taken}" if taken.startswith(number_prefix(county_of(region))) else ""
+        raise RuleError(f"工单号 {new.external_id} 已登记{where}，不要重复登记。", "external_id")
     county = county_of(region)
     ensure_township_units(county)
     serial = next_serial(county, new.received_at.year)

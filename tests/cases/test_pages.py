@@ -299,3 +299,15 @@ def test_an_overdue_case_is_supervised_up_the_ladder_with_printed_notices(app, c
         assert expected in text, expected
     assert_one_embedded_cjk_face(path)
     assert client_as("clerk_b").get(f"/cases/{case_id}/notices/{notice[1]}.pdf").status_code == 404
+
+
+def test_a_work_order_is_registered_once(app, client_as):
+    supervisor = client_as("supervisor")
+    registered(supervisor, external_id="GD20260930001")
+    page = supervisor.get(NEW).get_data(as_text=True)
+    hotline = re.search(r'<option value="(\d+)">12345热线（一般）</option>', page).group(1)
+    again = supervisor.post(NEW, data={"channel_class": hotline, "received_at": "2026-09-30T16:20", "type": "complaint",
+                                       "category": "noise", "content": "同一工单", "external_id": "GD20260930001",
+                                       "priority": "normal"})
+    html = again.get_data(as_text=True)
+    assert again.status_code == 422 and "工单号 GD20260930001 已登记为 阳城体诉〔2026〕0001号" in html and "同一工单" in html
