@@ -37,14 +37,9 @@ LIBRARY_YEARS = frozenset(y for y in range(2004, 2101) if _library_knows(y))
 @cache
 def _library_exceptions() -> dict[date, int]:
     """The library's days that break the week's rule: -1 for a weekday off (a holiday), +1 for a
-    weekend day worked (调休); read once per process."""
-    exceptions = {}
-    for year in LIBRARY_YEARS:
-        day = date(year, 1, 1)
-        while day.year == year:
-            if chinese_calendar.is_workday(day) != (day.weekday() < 5):
-                exceptions[day] = 1 if day.weekday() >= 5 else -1
-            day += timedelta(days=1)
+    weekend day worked (调休), from the library's own tables of them."""
+    exceptions = {day: -1 for day in chinese_calendar.holidays if day.weekday() < 5}
+    exceptions.update({day: 1 for day in chinese_calendar.workdays if day.weekday() >= 5})
     return exceptions
 
 

@@ -136,3 +136,15 @@ def test_counting_working_days_by_the_exceptions_agrees_with_counting_them_one_b
         by_day = sum(1 for n in range(1, (end - start).days + 1) if calendar.is_workday(start + timedelta(days=n)))
         assert calendar.workdays_between(start, end) == by_day, end
         assert calendar.workdays_between(end, start) == -by_day
+
+
+def test_the_librarys_exception_days_are_the_days_it_says_break_the_week():
+    from app.cases.calendar import _library_exceptions
+
+    exceptions = _library_exceptions()
+    for year in (2004, 2020, 2026):
+        day = date(year, 1, 1)
+        while day.year == year:
+            breaks = CAL.is_workday(day) != (day.weekday() < 5)
+            assert (day in exceptions) == breaks, day
+            day += timedelta(days=1)
