@@ -110,16 +110,18 @@ def _write_audit_entries(session, flush_context):
         obj.__dict__.pop(OLD_VALUES, None)
         if action == "update" and not changes:
             continue
-        rows.append(
-            {
-                "record_type": obj.__tablename__,
-                "record_id": record_key(obj),
-                "record_label": str(obj)[:200],
-                "action": action,
-                "changes": changes,
-                "region_id": obj.audit_region_id,
-            }
-        )
+        rows.append(_entry(obj, action, changes))
+    _insert(session, rows)
+
+
+def _entry(obj, action: str, changes: dict) -> dict:
+    return {"record_type": obj.__tablename__, "record_id": record_key(obj), "record_label": str(obj)[:200],
+            "action": action, "changes": changes, "region_id": obj.audit_region_id}
+
+
+def _insert(session, rows: list[dict]) -> None:
+    """Write ``rows`` as audit entries of whoever acts now, through the session's own connection
+    (so they commit or roll back with the change they describe)."""
     if not rows:
         return
     user_id, username, remote, actor_region_id = _actor()
@@ -134,9 +136,4 @@ def _write_audit_entries(session, flush_context):
 def record_view(obj, what: str) -> None:
     """An entry for a read that the law wants traced (a requester's name and phone shown in
     full): who looked, when, from where, at which record. Written with the request's transaction."""
-    user_id, username, remote, actor_region_id = _actor()
-    db.session.connection().execute(AuditEntry.__table__.insert(), [{
-        "record_type": obj.__tablename__, "record_id": record_key(obj), "record_label": str(obj)[:200],
-        "action": "view", "changes": {"查看": [None, what]}, "region_id": obj.audit_region_id or actor_region_id,
-        "user_id": user_id, "username": username, "remote_addr": remote, "created_at": utcnow(),
-    }])
+    _insert(db.session, [_entry(obj, "view", {"查看": [None, what]})])
