@@ -3,6 +3,7 @@ so no form can forget it and a new field needs nothing."""
 from flask_wtf import FlaskForm
 from wtforms import Form as PlainForm
 from wtforms.fields import HiddenField, PasswordField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.fields.core import UnboundField
 
 from app.parsing import parse_id
@@ -54,3 +55,8 @@ class QueryForm(PlainForm):
     class Meta:
         def bind_field(self, form, unbound_field, options):
             return bind_cleaned(form, unbound_field, options)
+
+
+def enum_options(enum_class) -> list[SelectChoice]:
+    """A select's options, one per member of a labelled enum (value, Chinese label)."""
+    return [SelectChoice(value, label) for value, label in enum_class.choices()]

@@ -8,7 +8,7 @@ from wtforms import BooleanField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 
 from app.extensions import db
-from app.forms import QueryForm
+from app.forms import QueryForm, enum_options
 from app.parsing import parse_page
 from app.text import clean_text
 from app.timeutil import format_local, utcnow
@@ -155,7 +155,7 @@ class FilterForm(QueryForm):
     @staticmethod
     def choices(enum, everything: str) -> list[SelectChoice]:
         """An "all" option and one per member of a labelled enum."""
-        return [SelectChoice("", everything)] + [SelectChoice(m.value, m.label) for m in enum]
+        return [SelectChoice("", everything)] + enum_options(enum)
 
     def chosen(self, name: str, enum):
         """The enum member chosen in select ``name``, or None for "all"."""

@@ -14,12 +14,8 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from app.cases.deadlines import Unit
 from app.cases.models import Case, CaseCategory, CaseStatus, CaseType, Channel, Priority
 from app.cases.workflow import REPLY_RESULTS, SATISFACTIONS
-from app.forms import EditForm, Form
+from app.forms import EditForm, Form, enum_options
 from app.pagination import FilterForm, Sort, in_declared_order
-
-
-def _options(enum_class) -> list[SelectChoice]:
-    return [SelectChoice(m.value, m.label) for m in enum_class]
 
 
 class CaseForm(Form):
@@ -32,15 +28,15 @@ class CaseForm(Form):
     received_at = DateTimeLocalField("收件时间", format=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
                                      validators=[DataRequired("请填写收件时间（年-月-日 时:分）。")],
                                      description="来电、来信、来访或平台派单的时间；期限从此计算")
-    type = SelectField("诉求类型", choices=_options(CaseType), validators=[DataRequired("请选择诉求类型。")])
-    category = SelectField("诉求分类", choices=_options(CaseCategory), validators=[DataRequired("请选择诉求分类。")])
+    type = SelectField("诉求类型", choices=enum_options(CaseType), validators=[DataRequired("请选择诉求类型。")])
+    category = SelectField("诉求分类", choices=enum_options(CaseCategory), validators=[DataRequired("请选择诉求分类。")])
     requester_name = StringField("诉求人", validators=[Optional(), Length(max=40, message="姓名不能超过 40 个字。")],
                                  description="匿名可留空")
     requester_phone = StringField("联系电话", validators=[Optional(), Length(max=30, message="电话不能超过 30 个字。")])
     content = TextAreaField("诉求内容", validators=[DataRequired("请填写诉求内容。"),
                                                   Length(max=4000, message="诉求内容不能超过 4000 个字。")])
     place = StringField("发生地点", validators=[Optional(), Length(max=200, message="地点不能超过 200 个字。")])
-    priority = SelectField("优先级", choices=_options(Priority), default=Priority.NORMAL.value)
+    priority = SelectField("优先级", choices=enum_options(Priority), default=Priority.NORMAL.value)
 
     def __init__(self, *args, channels: list[Channel] = (), **kwargs):
         super().__init__(*args, **kwargs)
@@ -115,7 +111,7 @@ class LimitForm(Form):
 
     amount = IntegerField("期限", validators=[InputRequired("请填写期限。"), NumberRange(1, 999, "期限应为 1 到 999 的整数。")],
                           invalid_value_message="期限应为整数。")
-    unit = SelectField("单位", choices=_options(Unit), validators=[DataRequired("请选择单位。")])
+    unit = SelectField("单位", choices=enum_options(Unit), validators=[DataRequired("请选择单位。")])
     roll_to_workday = BooleanField("遇节假日顺延", default=True)
 
 

@@ -4,7 +4,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from app.attachments.services import ACCEPT_ATTR, ACCEPTED, MAX_UPLOAD_BYTES
-from app.forms import EditForm, Form
+from app.forms import EditForm, Form, enum_options
 from app.organizations import services
 from app.organizations.models import EventKind, Organization, OrgKind, OrgLevel, PartyBranch, ReviewResult
 from app.organizations.services import ORG_FIELDS, PHONE_HINT
@@ -16,9 +16,6 @@ from app.timeutil import local_today
 DATE_MESSAGE = "请按“年-月-日”填写日期，如 2021-05-01。"
 COUNT_MESSAGE = "请填写不小于 0 的整数。"
 
-
-def _options(enum_class) -> list[SelectChoice]:
-    return [SelectChoice(value, label) for value, label in enum_class.choices()]
 
 
 def _within(low: int | None, high: int | None, message: str):
@@ -78,8 +75,8 @@ class OrganizationFilters(FilterForm):
 
 class OrganizationForm(EditForm):
     name = _text("组织名称", 100, required="请填写组织名称。")
-    kind = _choice("组织类型", _options(OrgKind), "请从列表中选择组织类型。")
-    level = _choice("组织级别", _options(OrgLevel), "请从列表中选择组织级别。")
+    kind = _choice("组织类型", enum_options(OrgKind), "请从列表中选择组织类型。")
+    level = _choice("组织级别", enum_options(OrgLevel), "请从列表中选择组织级别。")
     region_id = SelectField("所属区划", coerce=int, invalid_value_message="请从列表中选择所属区划。",
                             invalid_choice_message="请从列表中选择所属区划。",
                             description="县级组织选县，乡镇级组织选乡镇，村级组织选村（社区）。")
@@ -94,7 +91,7 @@ class OrganizationForm(EditForm):
     contact_phone = StringField("联系电话", validators=[Optional(), Length(max=30, message="联系电话不能超过 30 个字符。")],
                                 description=PHONE_HINT + "。", render_kw={"inputmode": "tel"})
     address = _text("地址", 200)
-    party_branch = SelectField("党组织建设", choices=_options(PartyBranch), default=PartyBranch.NONE.value,
+    party_branch = SelectField("党组织建设", choices=enum_options(PartyBranch), default=PartyBranch.NONE.value,
                                invalid_choice_message="请从列表中选择党组织建设情况。")
     member_count = _count("会员数")
     venue = _text("活动场地", 200, "如：镇文体活动中心（室内 300 平方米）。")
@@ -177,7 +174,7 @@ class EventForm(Form):
     review_year = IntegerField("年审所属年度", validators=[Optional(), _within(1990, 2100, "请填写四位年份，如 2025。")],
                                invalid_value_message="请填写四位年份，如 2025。",
                                description="年审填写：检查的是哪一年度的工作（次年 5 月 31 日前完成）。")
-    review_result = SelectField("年审结论", choices=[SelectChoice("", "（年审时选择）")] + _options(ReviewResult), default="",
+    review_result = SelectField("年审结论", choices=[SelectChoice("", "（年审时选择）")] + enum_options(ReviewResult), default="",
                                 invalid_choice_message="请从列表中选择年审结论。")
     description = TextAreaField("说明", validators=[Length(max=2000, message="说明不能超过 2000 个字。")],
                                 description="换届请注明新一届负责人及财务审计情况（条例第二十七条）。",
