@@ -61,15 +61,21 @@ def _units() -> list[HandlingUnit]:
     return services.dispatch_units(county) if county is not None else []
 
 
+def _filters(args=None) -> CaseFilters:
+    """The ledger's filters with their options: the page, its Excel and its PDF read the same."""
+    return CaseFilters(args, channels=_channels(), units=_units())
+
+
 @bp.route("/cases")
 @login_required
 def index():
     """台账: every case in scope, searched and filtered."""
     now = local_now()
-    filters = CaseFilters(channels=_channels(), units=_units())
-    page = paginate(ledger_query(filters, now, services.load_calendar()))
+    calendar = services.load_calendar()
+    filters = _filters()
+    page = paginate(ledger_query(filters, now, calendar))
     return render("cases/index.html", "cases/_rows.html", page=page, filters=filters, q=filters.q.data,
-                  now=now, calendar=services.load_calendar(), next_due=next_due, countdown=countdown,
+                  now=now, calendar=calendar, next_due=next_due, countdown=countdown,
                   mask_name=mask_name, mask_phone=mask_phone)
 
 
@@ -79,7 +85,7 @@ def export():
     """台账 as the filters select it, every row (up to the limit), as a workbook."""
     now = local_now()
     calendar = services.load_calendar()
-    filters = CaseFilters(channels=_channels(), units=_units())
+    filters = _filters()
     rows = db.session.execute(ledger_query(filters, now, calendar).limit(exports.EXPORT_LIMIT)).unique().scalars()
     return send_download(exports.ledger_workbook(rows, now, calendar),
                          file_name("诉求件台账", f"{now:%Y%m%d}", suffix=".xlsx"),
@@ -94,7 +100,7 @@ def ledger_pdf():
     calendar = services.load_calendar()
     args = request.args.to_dict()
     args.setdefault("month", f"{now:%Y-%m}")  # the month's ledger unless a month is chosen
-    filters = CaseFilters(MultiDict(args), channels=_channels(), units=_units())
+    filters = _filters(MultiDict(args))
     rows = db.session.execute(
         ledger_query(filters, now, calendar).order_by(None).order_by(Case.received_at, Case.id)
         .limit(paper.LEDGER_LIMIT + 1)

@@ -3,11 +3,9 @@ query with the words typed, its first rows, and a link to the whole list with th
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy.orm import contains_eager
 from werkzeug.datastructures import MultiDict
 
 from app.extensions import db
-from app.organizations.models import Organization
 from app.organizations.services import organization_query
 from app.standards.forms import InspectionFilters, RectificationFilters
 from app.standards.inspections import inspection_query
@@ -32,7 +30,7 @@ def search_everything(term: str, today: date) -> list[Section]:
     args = MultiDict({"q": term})
     queries = [
         ("体育社会组织", "organizations.index", "organizations",
-         organization_query(term=term, today=today).options(contains_eager(Organization.region))),
+         organization_query(term=term, today=today)),
         ("检查验收", "inspections.index", "inspections", inspection_query(InspectionFilters(args))),
         ("整改台账", "rectifications.index", "rectifications", rectification_query(RectificationFilters(args), today)),
     ]

@@ -2,7 +2,6 @@ from flask import flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import contains_eager
 from wtforms.fields.choices import SelectChoice
 
 from app.attachments import kept
@@ -37,7 +36,7 @@ def _filtered(filters: OrganizationFilters, today):
         region = db.session.execute(select(Region).where(Region.id == filters.region_id)).scalar_one_or_none()
     stmt = services.organization_query(term=filters.q.data, kind=filters.kind.data, region=region,
                                        status_term=filters.term.data, today=today)
-    return filters.ordered(stmt).options(contains_eager(Organization.region))
+    return filters.ordered(stmt)
 
 
 def _filter_regions():

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from sqlalchemy import and_, func, select
+from sqlalchemy.orm import contains_eager
 from stdnum.cn import uscc
 from stdnum.exceptions import InvalidChecksum, InvalidLength, ValidationError
 
@@ -468,7 +469,8 @@ def organization_query(*, term: str = "", kind: str = "", region: Region | None 
     ``status_term`` is a TermStatus value or "dissolved".
     """
     today = today or local_today()
-    stmt = select(Organization).join(Organization.region)
+    # The join the region filter needs also fills each row's region (its name is on every row).
+    stmt = select(Organization).join(Organization.region).options(contains_eager(Organization.region))
     stmt = apply_search(stmt, term, Organization.name, Organization.credit_code, Organization.contact_person)
     if kind in OrgKind._value2member_map_:
         stmt = stmt.where(Organization.kind == OrgKind(kind))
