@@ -27,6 +27,11 @@ def _when(value: datetime | None, utc: bool = False) -> str:
     return f"{cn_date(local.date())} {local:%H:%M}"
 
 
+def _day_of(action) -> str:
+    """2026年11月2日: the China-time day a timeline entry (stored in UTC) was made."""
+    return cn_date(to_local(action.at).date()) if action is not None else ""
+
+
 def _due(deadline) -> str:
     if deadline.rule.limit.unit.value == "hours":
         return _when(deadline.due_at)
@@ -87,22 +92,22 @@ def _letter(case: Case, kind: str) -> dict:
         return {"title": "信访事项受理告知书", "closing": "告知", "paragraphs": [
             f"你于{received}提出的{matter}信访事项已收悉。经审查，该事项属于本机关职权范围，依据《信访工作条例》"
             f"第二十三条的规定，决定予以受理，交由{handled_by}办理，并将自受理之日起六十日内作出处理意见。"],
-            "date": _when(_last(case, A.ACCEPT).at, utc=True).split()[0] if _last(case, A.ACCEPT) else ""}
+            "date": _day_of(_last(case, A.ACCEPT))}
     if kind == "reject_notice":
         return {"title": "信访事项不予受理告知书", "closing": "告知", "paragraphs": [
             f"你于{received}提出的{matter}信访事项已收悉。经审查，该事项不予受理，理由如下：", reject.text,
             "如对本告知有异议，可依法通过其他途径反映。"],
-            "date": _when(reject.at, utc=True).split()[0]}
+            "date": _day_of(reject)}
     if kind == "opinion":
         return {"title": "信访事项处理意见书", "closing": "答复", "paragraphs": [
             f"你于{received}提出的{matter}信访事项，经{handled_by}调查核实，处理意见如下：", reply.text,
             "如对本处理意见不服，可以自收到本意见书之日起三十日内，向本机关的上一级机关请求复查"
             "（《信访工作条例》第三十五条）。"],
-            "date": _when(reply.at, utc=True).split()[0]}
+            "date": _day_of(reply)}
     return {"title": f"关于{case.channel.name}的答复函", "closing": "函复", "paragraphs": [
         f"您于{received}提出的{matter}{case.channel.name}收悉。经{handled_by}认真研究办理，现答复如下：", reply.text,
         "感谢您对体育工作的关心和支持。如对答复有意见，请与我们联系，我们将在一个月内再次研究答复。"],
-        "date": _when(reply.at, utc=True).split()[0]}
+        "date": _day_of(reply)}
 
 
 # The letters a case may have, and when it has them: a 信访 case once accepted (受理告知书), when
