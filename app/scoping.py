@@ -24,7 +24,7 @@ from contextlib import contextmanager
 from functools import cache
 
 from flask import abort, g, has_app_context, has_request_context
-from sqlalchemy import TextClause, and_, event, func, select, update
+from sqlalchemy import TextClause, and_, any_, event, func, select, update
 from sqlalchemy.orm import Session, with_loader_criteria
 from sqlalchemy.sql.util import find_tables
 
@@ -215,14 +215,19 @@ def _add_scope_criteria(state):
     # criteria again inside it, a second range for the database to plan on every statement.
     # The bounds are computed here: SQLAlchemy caches the lambdas by their closure values.
     regions, end = Region.__table__, subtree_end(path)
+    if state.session.get_bind().dialect.name == "postgresql":
+        # ``= ANY(ARRAY(subquery))`` is computed once, before the plan runs: PostgreSQL then reads
+        # the subtree's rows by their region index. With ``IN (subquery)`` it plans a semi-join
+        # and, under any other filter it cannot estimate (a search's ILIKE), scans the whole table.
+        def in_subtree(cls):
+            return cls.region_id == any_(func.array(
+                select(regions.c.id).where(regions.c.path >= path, regions.c.path < end).scalar_subquery()))
+    else:
+        def in_subtree(cls):
+            return cls.region_id.in_(select(regions.c.id).where(regions.c.path >= path, regions.c.path < end))
     state.statement = state.statement.options(
         with_loader_criteria(Region, lambda cls: and_(cls.path >= path, cls.path < end), include_aliases=True),
-        with_loader_criteria(
-            RegionScoped,
-            lambda cls: cls.region_id.in_(
-                select(regions.c.id).where(regions.c.path >= path, regions.c.path < end)),
-            include_aliases=True,
-        ),
+        with_loader_criteria(RegionScoped, in_subtree, include_aliases=True),
     )
 
 

@@ -1,4 +1,4 @@
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from app import pagination
 from app.regions.models import Region
@@ -26,3 +26,31 @@ def test_search_escapes_wildcards(app, world):
         stmt = pagination.apply_search(select(Region), "%", Region.name)
         assert db.session.execute(stmt).all() == []
         assert len(db.session.execute(pagination.apply_search(select(Region), "镇", Region.name)).all()) == 3
+
+
+def test_one_pass_gives_the_same_pages_and_count_as_two(app, world, monkeypatch):
+    monkeypatch.setattr(pagination, "COUNT_LIMIT", 5)
+    stmt = select(Region).where(Region.name.contains("镇") | Region.name.contains("县")).order_by(Region.code)
+    for number in (1, 2, 3, 4):
+        pages = []
+        for one_pass in (False, True):
+            with app.test_request_context(f"/?page={number}"):
+                set_scope(None)
+                page = pagination.paginate(stmt, per_page=2, one_pass=one_pass)
+                pages.append(([r.code for r in page.items], page.total, page.has_next))
+        assert pages[0] == pages[1], number
+
+
+def test_a_page_is_loaded_with_the_statements_own_options_and_order(app, world):
+    from sqlalchemy.orm import joinedload
+
+    from app.extensions import db
+
+    with app.test_request_context("/?page=1"):
+        set_scope(None)
+        page = pagination.paginate(select(Region).options(joinedload(Region.parent)).order_by(Region.code.desc()),
+                                   per_page=3)
+        codes = [r.code for r in page.items]
+        assert codes == sorted(codes, reverse=True) and len(codes) == 3
+        assert all("parent" in r.__dict__ for r in page.items)  # loaded with the page, not one by one
+        assert page.total == db.session.execute(select(func.count()).select_from(Region)).scalar_one()

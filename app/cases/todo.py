@@ -5,10 +5,10 @@ from datetime import datetime
 
 from flask import url_for
 from sqlalchemy import and_, exists, false, or_, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload, load_only
 
 from app.auth.models import User
-from app.cases.ledger import countdown, next_due
+from app.cases.ledger import countdown, next_dues
 from app.cases.models import SUPERVISION_LADDER, Case, CaseAction, CaseStatus, HandlingUnit, UnitKind
 from app.cases.services import load_calendar
 from app.extensions import db
@@ -26,20 +26,22 @@ class CaseGroup:
     handler: bool = False  # the group of the case's handling unit, not the county's
     supervised: bool = False  # the unit's cases under supervision (催办, 督办 …) this round
 
-    def holds(self, case: Case) -> bool:
+    def holds(self, case: Case, supervised: bool) -> bool:
+        """Whether ``case`` waits in this group; ``supervised``: SUPERVISED of that case."""
         if self.supervised:
-            return case.status in UNANSWERED and any(
-                a.kind in SUPERVISION_LADDER and a.round == case.round for a in case.actions)
+            return case.status in UNANSWERED and supervised
         return case.pending == self.pending if self.status is None else case.status == self.status
 
     def condition(self):
         if self.supervised:
-            return Case.status.in_(UNANSWERED) & exists().where(
-                CaseAction.case_id == Case.id, CaseAction.kind.in_(SUPERVISION_LADDER), CaseAction.round == Case.round)
+            return Case.status.in_(UNANSWERED) & SUPERVISED
         return Case.pending == self.pending if self.status is None else Case.status == self.status
 
 
 UNANSWERED = (S.DISPATCHED, S.HANDLING)
+# A case urged, supervised … in its current round (催办, 督办 …).
+SUPERVISED = exists().where(CaseAction.case_id == Case.id, CaseAction.kind.in_(SUPERVISION_LADDER),
+                            CaseAction.round == Case.round)
 GROUPS = (
     CaseGroup("待受理的诉求件", S.REGISTERED),
     CaseGroup("待派单的诉求件", S.ACCEPTED),
@@ -51,6 +53,10 @@ GROUPS = (
     CaseGroup("被督办的诉求件", None, handler=True, supervised=True),
     CaseGroup("办理中的诉求件", S.HANDLING, handler=True),
 )
+
+
+ITEM_COLUMNS = (Case.number, Case.content, Case.channel_id, Case.status, Case.pending, Case.round, Case.unit_id,
+                Case.received_at)
 
 
 def _units_of(user: User):
@@ -72,20 +78,23 @@ def todo_for(user: User, now: datetime) -> list[TodoGroup]:
                                S.CALLBACK])
     # The oldest cases first, enough for every group's 20 when they are spread evenly; a group
     # crowded out by another's backlog still shows, with 查看全部 leading to the whole ledger.
+    # Only what an item shows: a case's other deadlines and its timeline are not loaded.
     rows = db.session.execute(
-        select(Case).where(waiting, wanted).options(joinedload(Case.channel), selectinload(Case.deadlines),
-                                           selectinload(Case.actions))
+        select(Case, SUPERVISED.label("supervised")).where(waiting, wanted)
+        .options(joinedload(Case.channel), load_only(*ITEM_COLUMNS))
         .order_by(Case.received_at).limit(TODO_LIMIT * len(groups))
-    ).unique().scalars().all()
+    ).all()
     unit_ids = set(db.session.execute(_units_of(user)).scalars()) if any(g.handler for g in groups) else set()
+    dues = next_dues([case.id for case, _ in rows])
     calendar = load_calendar()
     result = []
     for group in groups:
         items = []
-        for case in rows:
-            if not group.holds(case) or (group.handler and case.unit_id not in unit_ids) or len(items) >= TODO_LIMIT:
+        for case, supervised in rows:
+            if (not group.holds(case, supervised) or (group.handler and case.unit_id not in unit_ids)
+                    or len(items) >= TODO_LIMIT):
                 continue
-            due = countdown(next_due(case), now, calendar)
+            due = countdown(dues.get(case.id), now, calendar)
             items.append(TodoItem(f"{case.number} {case.channel.name}：{case.content[:30]}",
                                   url_for("cases.detail", case_id=case.id), overdue=due["mark"] == "overdue",
                                   note=due["words"]))

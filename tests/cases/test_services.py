@@ -270,3 +270,17 @@ def test_a_petition_reviewed_and_rechecked_and_the_same_matter_again(desk):
     assert case.status == S.CLOSED and deadline(case, K.REVIEW_REQUEST) is None  # 复核 is final
     again = register(desk, code="petition_visit", received_at=datetime(2027, 1, 5, 9))
     assert "已经复核，依《信访工作条例》第三十六条，建议不予受理" in again.actions[0].details["suggestion"]
+
+
+def test_the_next_due_of_many_cases_at_once_is_each_ones_next_due(desk):
+    from app.cases.ledger import next_due, next_dues
+
+    supervisor = user("supervisor")
+    cases = [register(desk), register(desk, code="petition_letter"), register(desk)]
+    services.take_step(cases[2], A.ACCEPT, supervisor, datetime(2026, 10, 8, 9, 30))
+    services.take_step(cases[2], A.DISPATCH, supervisor, datetime(2026, 10, 8, 9, 30),
+                       details={"unit_id": desk["township"].id})
+    db.session.flush()
+    dues = next_dues([case.id for case in cases])
+    assert {case.id: dues.get(case.id) for case in cases} == {case.id: next_due(case) for case in cases}
+    assert all(dues[case.id] is not None for case in cases)
