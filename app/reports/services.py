@@ -342,11 +342,14 @@ def summary_boards(region: Region, standard: Standard, today: date, year: int | 
         .correlate(federations)
         .scalar_subquery()
     )
+    # Materialized on PostgreSQL, so each federation's verdict is looked up once: as a plain
+    # subquery it copies the lookup into both aggregates that read it and probes twice (SQLite
+    # does not, and is slower materialized).
     township_lines = (
         select(townships.c.parent_id.label("county_id"), federations.c.id.label("federation_id"),
                latest_verdict.label("verdict"))
         .outerjoin(federations, federations.c.region_id == townships.c.id)
-        .subquery()
+        .cte("township_lines").prefix_with("MATERIALIZED", dialect="postgresql")
     )
     for county_id, township_count, registered, checked, passed in db.session.execute(
         select(township_lines.c.county_id, func.count(), func.count(township_lines.c.federation_id),
