@@ -2,8 +2,9 @@
 
 A page is data: ``name``, ``path`` (``{placeholders}`` name ids from the seeded world's
 landmarks, see bench/world.py and bench/inspections.py) and ``user``, the role it is requested
-as; ``server: "bare"`` sends it to the bare reference app instead (no login there). A new page
-is one more line.
+as; ``server: "bare"`` sends it to the bare reference app instead (no login there); ``paper``
+marks a PDF, whose size is held to the printed sheet's budget, not a page's. A new page is one
+more line.
 
 The supervisor is the benchmark county's (bench/world.py), the clerk one of its townships', the
 viewer its city's; the administrator's region is the province, so admin pages see everything.
@@ -37,6 +38,9 @@ PAGES = [
     {"name": "case", "path": "/cases/{case_id}", "user": "supervisor"},
     {"name": "home-supervisor", "path": "/", "user": "supervisor"},
     {"name": "cases-export", "path": "/cases.xlsx?month={case_month}", "user": "supervisor"},
+    # The month's ledger as landscape A4 (WeasyPrint): paper, held to the sheet's size budget.
+    {"name": "cases-ledger-pdf", "path": "/cases/ledger.pdf?month={case_month}", "user": "supervisor",
+     "paper": True},
     {"name": "bare", "path": "/audit?region={township_id}", "user": None, "server": "bare"},
     {"name": "bare-regions", "path": "/regions?region={province_id}", "user": None, "server": "bare"},
     # The county's 50 newest inspections with organisation and township names: the inspection

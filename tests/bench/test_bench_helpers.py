@@ -83,3 +83,17 @@ def test_every_page_names_a_reference_or_a_user():
     assert any(page["name"] == "bare" for page in PAGES)
     for page in PAGES:
         assert page.get("server") == "bare" or page["user"] in {"admin", "supervisor", "clerk", "viewer"}
+
+
+def test_paper_is_held_to_the_sheets_size_not_a_pages():
+    result = {
+        "pages": [
+            {"name": "ledger-pdf", "ratio_to_bare": 9.0, "gzip_bytes": 60_000, "html_bytes": 70_000},
+            {"name": "bare", "ratio_to_bare": 1.0, "gzip_bytes": 1_000, "html_bytes": 3_000},
+        ],
+        "first_visit_gzip_bytes": 30_000,
+    }
+    specs = [{"name": "ledger-pdf", "paper": True}, {"name": "bare", "server": "bare"}]
+    met = {target: ok for target, ok, _ in checks(result, specs)}
+    assert met == {"ledger-pdf: p95 ≤ 1.5 × bare": False, "ledger-pdf: ≤ 200 KB": True,
+                   "first visit ≤ 40 KB gzipped": True}
