@@ -69,9 +69,15 @@ def paginate(stmt, per_page: int | None = None) -> Page:
     if page == 1 and not has_next:
         total = len(rows)  # the whole list is on this page: nothing to count
     else:
-        capped = stmt.order_by(None).limit(COUNT_LIMIT + 1).subquery()
-        total = db.session.execute(select(func.count()).select_from(capped)).scalar_one()
+        total = capped_count(stmt, COUNT_LIMIT + 1)
     return Page(items=rows[:per_page], page=page, per_page=per_page, total=total, has_next=has_next)
+
+
+def capped_count(stmt, cap: int) -> int:
+    """How many rows ``stmt`` selects, counting no further than ``cap``: enough to tell "too
+    many" without reading a whole ledger."""
+    capped = stmt.order_by(None).limit(cap).subquery()
+    return db.session.execute(select(func.count()).select_from(capped)).scalar_one()
 
 
 def search_term() -> str:
