@@ -1,6 +1,6 @@
 """诉求件: the ledger, registering a case, the case page with its deadlines and timeline, each
 workflow step posted to its own address, and the audited reveal of the requester's data."""
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -30,6 +30,7 @@ from app.cases.models import (
 )
 from app.extensions import db
 from app.htmx import render
+from app.jobs import services as jobs
 from app.pagination import paginate
 from app.parsing import parse_id
 from app.permissions import admin_required, county_required
@@ -60,13 +61,23 @@ def index():
 @bp.route("/cases.xlsx")
 @login_required
 def export():
-    """台账 as the filters select it, every row (up to the limit), as a workbook."""
+    """台账 as the filters select it, every row, as a workbook: at once when small, else written by
+    a background job whose page shows the progress, then the download; refused past the limit."""
     now = local_now()
     calendar = services.load_calendar()
     filters = ledger_filters(current_user)
-    rows = db.session.execute(ledger_query(filters, now, calendar).limit(exports.EXPORT_LIMIT)).unique().scalars()
-    return send_download(exports.ledger_workbook(rows, now, calendar),
-                         file_name("诉求件台账", f"{now:%Y%m%d}", suffix=".xlsx"),
+    stmt = ledger_query(filters, now, calendar)
+    try:
+        rows = exports.counted(stmt)
+    except RuleError as error:
+        flash(error.message, "error")
+        return redirect(url_for("cases.index", **request.args.to_dict()), 303)
+    if rows > exports.SYNC_EXPORT_ROWS:
+        job = exports.queue_export(request.args.to_dict(), current_user, filters, rows)
+        db.session.commit()
+        jobs.start(current_app._get_current_object())
+        return redirect(url_for("jobs.detail", job_id=job.id), 303)
+    return send_download(exports.ledger_workbook(exports.streamed(stmt), now, calendar), exports.ledger_name(now),
                          fallback=ascii_name("cases", current_user.region.code, now.date(), suffix=".xlsx"))
 
 
@@ -243,8 +254,8 @@ def _counties() -> list[Region]:
 def units():
     """承办单位: a county's townships handle their own cases; its offices are kept here, with their users."""
     counties = _counties()
-    county = next((c for c in counties if c.id == parse_id(request.args.get("county"))), None) or services.county_above(current_user.region) \
-        or (counties[0] if counties else None)
+    county = next((c for c in counties if c.id == parse_id(request.args.get("county"))), None) \
+        or services.county_above(current_user.region) or (counties[0] if counties else None)
     if county is None:
         abort(404)
     form = OfficeForm()

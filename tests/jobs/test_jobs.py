@@ -167,6 +167,7 @@ def test_a_job_failed_as_abandoned_is_not_marked_done_when_it_finishes_late(app,
 
 @pytest.mark.parametrize(("kind", "queued", "finishing"), [
     ("inspection_sheets", "排队中，共 3 份", "已排版 3 份，正在合成 PDF 文件…"),
+    ("case_ledger_xlsx", "排队中，共 3 行", "已读取 3 行，正在写入 Excel 文件…"),
     ("test_slow", "排队中，共 3 项", "已处理 3 项，正在生成文件…"),  # a kind that names no words of its own
 ])
 def test_a_jobs_page_counts_in_the_words_of_its_kind(app, world, supervisor_client, monkeypatch, kind, queued,
