@@ -83,13 +83,17 @@ def paginate(stmt, per_page: int | None = None, *, one_pass: bool = False) -> Pa
     ids = ids[:per_page]
     if total is None:
         # When the whole list is on the first page, there is nothing to count.
-        total = len(ids) if page == 1 and not has_next else _capped_count(keys)
+        total = len(ids) if page == 1 and not has_next else capped_count(stmt, COUNT_LIMIT + 1)
     rows = db.session.execute(stmt.where(key.in_(ids))).scalars().unique().all() if ids else []
     return Page(items=rows, page=page, per_page=per_page, total=total, has_next=has_next)
 
 
-def _capped_count(stmt) -> int:
-    capped = stmt.order_by(None).limit(COUNT_LIMIT + 1).subquery()
+def capped_count(stmt, cap: int) -> int:
+    """How many rows ``stmt`` selects, counting no further than ``cap``: enough to tell "too
+    many" without reading a whole ledger."""
+    key = inspect(stmt.column_descriptions[0]["entity"]).primary_key[0]
+    # Only the keys: an index holds them, where whole rows would be read.
+    capped = stmt.with_only_columns(key, maintain_column_froms=True).order_by(None).limit(cap).subquery()
     return db.session.execute(select(func.count()).select_from(capped)).scalar_one()
 
 

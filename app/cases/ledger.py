@@ -5,8 +5,10 @@ from datetime import date, datetime
 from sqlalchemy import and_, exists, select
 from sqlalchemy.orm import joinedload, selectinload
 
+from app.cases import services
 from app.cases.calendar import WorkCalendar
 from app.cases.deadlines import DUE_SOON_WORKDAYS, remaining_words, urgency
+from app.cases.forms import CaseFilters
 from app.cases.models import WINDOW_KINDS, Case, CaseCategory, CaseDeadline, CaseStatus, Channel
 from app.extensions import db
 from app.pagination import apply_search
@@ -19,6 +21,12 @@ def _open_deadline_due(condition):
     """Cases with an open deadline (a duty, not a window) whose due time meets ``condition``."""
     return exists().where(CaseDeadline.case_id == Case.id, CaseDeadline.met_at.is_(None),
                           CaseDeadline.cancelled.is_(False), CaseDeadline.kind.not_in(WINDOW_KINDS), condition)
+
+
+def ledger_filters(user, args=None) -> CaseFilters:
+    """The ledger's filters with the options ``user`` chooses from: the page, its Excel (in the
+    request or in the background job, where ``args`` are the request's) and its PDF read the same."""
+    return CaseFilters(args, channels=services.active_channels(), units=services.units_for(user.region))
 
 
 def ledger_query(filters, now: datetime, calendar: WorkCalendar):

@@ -1,6 +1,6 @@
 """诉求件: the ledger, registering a case, the case page with its deadlines and timeline, each
 workflow step posted to its own address, and the audited reveal of the requester's data."""
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -12,8 +12,8 @@ from app.auth.models import User
 from app.cases import exports, paper, services, workflow
 from app.cases.calendar import LIBRARY_YEARS, parse_dates
 from app.cases.deadlines import Limit, Unit
-from app.cases.forms import CaseFilters, CaseForm, LimitForm, MemberForm, OfficeForm, StepForm, YearArrangementForm
-from app.cases.ledger import countdown, ledger_query, next_due
+from app.cases.forms import CaseForm, LimitForm, MemberForm, OfficeForm, StepForm, YearArrangementForm
+from app.cases.ledger import countdown, ledger_filters, ledger_query, next_due
 from app.cases.masking import mask_name, mask_phone
 from app.cases.models import (
     SUPERVISION_LADDER,
@@ -22,7 +22,6 @@ from app.cases.models import (
     Case,
     CaseAction,
     CaseDeadline,
-    Channel,
     ChannelClass,
     DeadlineKind,
     DeadlineRule,
@@ -31,6 +30,7 @@ from app.cases.models import (
 )
 from app.extensions import db
 from app.htmx import render
+from app.jobs import services as jobs
 from app.pagination import paginate
 from app.parsing import parse_id
 from app.permissions import admin_required, county_required
@@ -45,34 +45,13 @@ bp = Blueprint("cases", __name__)
 A = ActionKind
 
 
-def _channels() -> list[Channel]:
-    return db.session.execute(
-        select(Channel).where(Channel.active.is_(True)).options(selectinload(Channel.classes)).order_by(Channel.position)
-    ).scalars().all()
-
-
-def _county() -> Region | None:
-    region = current_user.region
-    return region if region.level == RegionLevel.COUNTY else region.ancestor(RegionLevel.COUNTY)
-
-
-def _units() -> list[HandlingUnit]:
-    county = _county()
-    return services.dispatch_units(county) if county is not None else []
-
-
-def _filters(args=None) -> CaseFilters:
-    """The ledger's filters with their options: the page, its Excel and its PDF read the same."""
-    return CaseFilters(args, channels=_channels(), units=_units())
-
-
 @bp.route("/cases")
 @login_required
 def index():
     """台账: every case in scope, searched and filtered."""
     now = local_now()
     calendar = services.load_calendar()
-    filters = _filters()
+    filters = ledger_filters(current_user)
     page = paginate(ledger_query(filters, now, calendar), one_pass=bool(filters.q.data))
     return render("cases/index.html", "cases/_rows.html", page=page, filters=filters, q=filters.q.data,
                   now=now, calendar=calendar, next_due=next_due, countdown=countdown,
@@ -82,13 +61,23 @@ def index():
 @bp.route("/cases.xlsx")
 @login_required
 def export():
-    """台账 as the filters select it, every row (up to the limit), as a workbook."""
+    """台账 as the filters select it, every row, as a workbook: at once when small, else written by
+    a background job whose page shows the progress, then the download; refused past the limit."""
     now = local_now()
     calendar = services.load_calendar()
-    filters = _filters()
-    rows = db.session.execute(ledger_query(filters, now, calendar).limit(exports.EXPORT_LIMIT)).unique().scalars()
-    return send_download(exports.ledger_workbook(rows, now, calendar),
-                         file_name("诉求件台账", f"{now:%Y%m%d}", suffix=".xlsx"),
+    filters = ledger_filters(current_user)
+    stmt = ledger_query(filters, now, calendar)
+    try:
+        rows = exports.counted(stmt)
+    except RuleError as error:
+        flash(error.message, "error")
+        return redirect(url_for("cases.index", **request.args.to_dict()), 303)
+    if rows > exports.SYNC_EXPORT_ROWS:
+        job = exports.queue_export(request.args.to_dict(), current_user, filters, rows)
+        db.session.commit()
+        jobs.start(current_app._get_current_object())
+        return redirect(url_for("jobs.detail", job_id=job.id), 303)
+    return send_download(exports.ledger_workbook(exports.streamed(stmt), now, calendar), exports.ledger_name(now),
                          fallback=ascii_name("cases", current_user.region.code, now.date(), suffix=".xlsx"))
 
 
@@ -100,7 +89,7 @@ def ledger_pdf():
     calendar = services.load_calendar()
     args = request.args.to_dict()
     args.setdefault("month", f"{now:%Y-%m}")  # the month's ledger unless a month is chosen
-    filters = _filters(MultiDict(args))
+    filters = ledger_filters(current_user, MultiDict(args))
     rows = db.session.execute(
         ledger_query(filters, now, calendar).order_by(None).order_by(Case.received_at, Case.id)
         .limit(paper.LEDGER_LIMIT + 1)
@@ -118,7 +107,7 @@ def ledger_pdf():
 @county_required
 def new():
     """登记: the county registers a call, a letter, a visit or a platform's work order."""
-    channels = _channels()
+    channels = services.active_channels()
     form = CaseForm(channels=channels)
     if request.method == "GET" and not form.received_at.data:
         form.received_at.data = local_now().replace(second=0, microsecond=0)
@@ -160,7 +149,7 @@ def _page(case: Case, status: int = 200, *, revealed: bool = False, forms: dict 
     for kind in steps:
         if kind not in forms:
             forms[kind] = StepForm(formdata=None, row_version=case.row_version, prefix=kind.value)
-        forms[kind].unit_id.choices = [("", "请选择")] + [(str(u.id), u.name) for u in _units()] \
+        forms[kind].unit_id.choices = [("", "请选择")] + [(str(u.id), u.name) for u in services.units_for(current_user.region)] \
             if kind == A.DISPATCH else []
     deadlines = [(d, countdown(d, now, calendar)) for d in case.deadlines if not d.cancelled]
     return render_template(
@@ -224,7 +213,7 @@ def channels():
 def _channels_page(status: int = 200, refused: tuple[int, LimitForm] | None = None):
     now = local_now()
     rows = []
-    for channel in _channels():
+    for channel in services.active_channels():
         for channel_class in channel.classes:
             in_force = services.rules_in_force(channel_class, now)
             for rule in (in_force[kind] for kind in DeadlineKind if kind in in_force):
@@ -265,8 +254,8 @@ def _counties() -> list[Region]:
 def units():
     """承办单位: a county's townships handle their own cases; its offices are kept here, with their users."""
     counties = _counties()
-    county = next((c for c in counties if c.id == parse_id(request.args.get("county"))), None) or _county() \
-        or (counties[0] if counties else None)
+    county = next((c for c in counties if c.id == parse_id(request.args.get("county"))), None) \
+        or services.county_above(current_user.region) or (counties[0] if counties else None)
     if county is None:
         abort(404)
     form = OfficeForm()
@@ -382,7 +371,7 @@ def step(case_id: int, kind: str):
     action = A(kind)
     case = _load(case_id)
     form = StepForm(prefix=action.value)  # each step's form on the page has its own field names and ids
-    form.unit_id.choices = [(str(u.id), u.name) for u in _units()] if action == A.DISPATCH else []
+    form.unit_id.choices = [(str(u.id), u.name) for u in services.units_for(current_user.region)] if action == A.DISPATCH else []
     # Files first: a refusal hands the accepted ones back (已选择) instead of losing them.
     uploads = kept.gather(request, request.files.getlist(form.evidence.name))
     kept_files = [(f, kept.token(f)) for f in uploads[0]]

@@ -9,6 +9,7 @@ from datetime import date, datetime, timedelta
 from flask import g
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
 
 from app.attachments.services import attach
 from app.audit.listeners import record_view
@@ -25,6 +26,7 @@ from app.cases.models import (
     CaseAction,
     CaseCounter,
     CaseDeadline,
+    Channel,
     ChannelClass,
     DeadlineKind,
     DeadlineRule,
@@ -110,8 +112,20 @@ def change_limit(rule: DeadlineRule, limit: Limit) -> DeadlineRule:
     return successor
 
 
+def active_channels() -> list[Channel]:
+    """The channels cases come in by, in the desk's order, each with its classes."""
+    return db.session.execute(
+        select(Channel).where(Channel.active.is_(True)).options(selectinload(Channel.classes)).order_by(Channel.position)
+    ).scalars().all()
+
+
+def county_above(region: Region) -> Region | None:
+    """The county ``region`` is or lies in; None for a city or the province, which hold no cases of their own."""
+    return region if region.level == RegionLevel.COUNTY else region.ancestor(RegionLevel.COUNTY)
+
+
 def county_of(region: Region) -> Region:
-    county = region if region.level == RegionLevel.COUNTY else region.ancestor(RegionLevel.COUNTY)
+    county = county_above(region)
     if county is None:
         raise RuleError("诉求件按县登记编号：请在县或乡镇的账号下登记。", "channel")
     return county
@@ -244,6 +258,12 @@ def dispatch_units(county: Region) -> list[HandlingUnit]:
         .where(HandlingUnit.active.is_(True), (Region.parent_id == county.id) | (Region.id == county.id))
         .order_by(HandlingUnit.kind.desc(), Region.code, HandlingUnit.name)
     ).scalars().all()
+
+
+def units_for(region: Region) -> list[HandlingUnit]:
+    """The units a user of ``region`` dispatches to and filters by: its county's; none above a county."""
+    county = county_above(region)
+    return dispatch_units(county) if county is not None else []
 
 
 # --------------------------------------------------------------------------- registering

@@ -6,6 +6,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from app.enums import LabelledEnum
 from app.extensions import db, enum_type
+from app.jobs.registry import Wording, wording_for
 from app.regional import SCOPE_ROOT, RegionScoped
 from app.timeutil import utcnow
 
@@ -58,6 +59,10 @@ class Job(RegionScoped, db.Model):
     @property
     def finished(self) -> bool:
         return self.status in (JobStatus.DONE, JobStatus.FAILED, JobStatus.EXPIRED)
+
+    @property
+    def wording(self) -> Wording:
+        return wording_for(self.kind)
 
     @property
     def result_label(self) -> str:

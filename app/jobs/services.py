@@ -21,6 +21,7 @@ from app.auth.models import User
 from app.extensions import db
 from app.jobs.models import Job, JobStatus
 from app.jobs.registry import JobResult, handler_for, is_registered
+from app.rules import RuleError
 from app.scoping import acting_as
 from app.timeutil import utcnow
 
@@ -137,6 +138,9 @@ def run_job(job_id: int) -> Job:
         with Heartbeat(job_id), acting_as(creator):
             result: JobResult = handler_for(job.kind)(job, lambda done, total: set_progress(job_id, done, total))
             db.session.commit()  # what the job wrote, audited under its creator
+    except RuleError as error:  # the job refused what it was asked: its page says why, as a form would
+        db.session.rollback()
+        outcome = {"status": JobStatus.FAILED, "error": error.message}
     except Exception as error:  # a failed job is reported on its page, never lost
         db.session.rollback()
         log.exception("job %s (%s) failed", job_id, job.kind)

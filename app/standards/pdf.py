@@ -19,7 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from app.extensions import db
-from app.jobs.registry import JobResult, job_handler
+from app.jobs.registry import JobResult, Wording, job_handler
 from app.printing.batch import ProgressCallback, render_batch
 from app.printing.downloads import file_name
 from app.printing.engine import STYLESHEET, page_count, render_pdf
@@ -242,7 +242,7 @@ def finalized_inspection_ids(region, *, kind=None, date_from: date | None = None
     return list(db.session.execute(stmt).scalars())
 
 
-@job_handler("inspection_sheets")
+@job_handler("inspection_sheets", Wording("份", "已排版", "正在合成 PDF 文件…"))
 def run_batch_job(job, progress: ProgressCallback) -> JobResult:
     """The ``inspection_sheets`` job: every sheet in one PDF under instance/jobs/.
 

@@ -163,3 +163,23 @@ def test_a_job_failed_as_abandoned_is_not_marked_done_when_it_finishes_late(app,
         jobs.run_job(job_id)
     job = job_row(app, job_id)
     assert job.status == JobStatus.FAILED and job.error == "处理中断"
+
+
+@pytest.mark.parametrize(("kind", "queued", "finishing"), [
+    ("inspection_sheets", "排队中，共 3 份", "已排版 3 份，正在合成 PDF 文件…"),
+    ("case_ledger_xlsx", "排队中，共 3 行", "已读取 3 行，正在写入 Excel 文件…"),
+    ("test_slow", "排队中，共 3 项", "已处理 3 项，正在生成文件…"),  # a kind that names no words of its own
+])
+def test_a_jobs_page_counts_in_the_words_of_its_kind(app, world, supervisor_client, monkeypatch, kind, queued,
+                                                      finishing):
+    monkeypatch.setitem(app.config, "JOBS_IN_PROCESS", False)  # the page would start the queued job
+    with app.app_context():
+        user = db.session.get(User, world.users["supervisor"])
+        job_id = jobs.create_job(kind=kind, title="测试任务", params={}, user=user, total=3).id
+        db.session.commit()
+    assert queued in supervisor_client.get(f"/jobs/{job_id}").get_data(as_text=True)
+    with app.app_context():
+        job = db.session.get(Job, job_id)
+        job.status, job.done = JobStatus.RUNNING, 3
+        db.session.commit()
+    assert finishing in supervisor_client.get(f"/jobs/{job_id}", headers={"HX-Request": "true"}).get_data(as_text=True)

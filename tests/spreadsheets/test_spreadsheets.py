@@ -3,7 +3,7 @@ of another shape than the roster (its own columns and row handler), and the kept
 import io
 import os
 import time
-from datetime import date
+from datetime import date, datetime
 
 import pytest
 from openpyxl import Workbook, load_workbook
@@ -13,7 +13,7 @@ from app.rules import RuleError
 from app.spreadsheets import pending
 from app.spreadsheets.cells import cell_text, parse_choice, parse_date, parse_integer
 from app.spreadsheets.imports import Column, Importer, SheetSpec, template_workbook
-from app.spreadsheets.writing import new_workbook, sheet_title, to_bytes, write_row
+from app.spreadsheets.writing import header_row, new_workbook, sheet_title, to_bytes, write_row
 
 
 def reread(workbook) -> Workbook:
@@ -30,6 +30,20 @@ def test_text_that_a_spreadsheet_would_evaluate_stays_text(text):
     assert (cells[0].value, cells[0].data_type, cells[0].quotePrefix) == (as_read, "s", True)
     assert (cells[1].value, cells[1].quotePrefix) == ("凤城镇", False)
     assert cells[2].value == 12 and cells[3].value.date() == date(2026, 3, 5)
+
+
+@pytest.mark.parametrize("streamed", [False, True])
+def test_a_streamed_workbook_reads_back_like_a_kept_one(streamed):
+    """Write-only, each row written out as it comes: header, widths, panes, formats and inert
+    text all the same."""
+    workbook, sheet = new_workbook("台账", streamed=streamed)
+    header_row(sheet, ["收件时间", "诉求内容"], [17, 50])
+    write_row(sheet, [datetime(2026, 10, 1, 9, 30), "=1+1"], number_formats={0: "yyyy-mm-dd hh:mm"})
+    sheet = reread(workbook).active
+    assert (sheet.title, sheet.freeze_panes, sheet.column_dimensions["B"].width) == ("台账", "B2", 50)
+    assert sheet["A1"].value == "收件时间" and sheet["A1"].font.b
+    assert (sheet["A2"].value, sheet["A2"].number_format) == (datetime(2026, 10, 1, 9, 30), "yyyy-mm-dd hh:mm")
+    assert (sheet["B2"].value, sheet["B2"].data_type, sheet["B2"].quotePrefix) == ("=1+1", "s", True)
 
 
 def test_characters_xml_cannot_carry_are_dropped():
