@@ -56,36 +56,40 @@ class Page:
         return self.page + 1
 
 
-def paginate(stmt, per_page: int | None = None, *, one_pass: bool = False) -> Page:
+def paginate(stmt, per_page: int | None = None, *, keys_first: bool = False, one_pass: bool = False) -> Page:
     """One page of ``stmt`` (a select of one entity) for the ``page`` query argument, with a
-    capped count.
+    capped count (which reads only the keys). A stale link (page 9 of a list that shrank) gives an
+    empty page, not a 404.
 
-    The page is found by its primary keys alone, so the filters and the sort read only what an
-    index holds, not whole rows (a county's 6,000 cases were read and sorted whole for 50 of
-    them); then ``stmt`` itself loads just those rows, with its joins, loader options and order.
-    The count reads the keys too. Where the filters must read whole rows anyway (a text
-    search), ``one_pass`` reads every matching key up to the count's cap at once: the page is a
-    slice of them and their number the count. A stale link (page 9 of a list that shrank) gives
-    an empty page, not a 404.
+    ``keys_first``, for a list of wide rows whose filters and order an index holds: the page is
+    found by its primary keys alone, then ``stmt`` loads just those rows, with its joins, loader
+    options and order (a county's 6,000 cases were otherwise read and sorted whole for 50 of
+    them). With it, ``one_pass`` serves filters that must read whole rows anyway (a text
+    search): every matching key up to the count's cap is read at once, the page is a slice of
+    them and their number the count.
     """
     per_page = per_page or current_app.config["PER_PAGE"]
     page = page_number()
     start = (page - 1) * per_page
-    key = inspect(stmt.column_descriptions[0]["entity"]).primary_key[0]
-    keys = stmt.with_only_columns(key, maintain_column_froms=True)
-    if one_pass and start < COUNT_LIMIT:
-        matches = db.session.execute(keys.limit(COUNT_LIMIT + 1)).scalars().all()
-        total, ids = len(matches), matches[start:start + per_page + 1]
+    total = None
+    if keys_first:
+        key = inspect(stmt.column_descriptions[0]["entity"]).primary_key[0]
+        keys = stmt.with_only_columns(key, maintain_column_froms=True)
+        if one_pass and start < COUNT_LIMIT:
+            matches = db.session.execute(keys.limit(COUNT_LIMIT + 1)).scalars().all()
+            total, ids = len(matches), matches[start:start + per_page + 1]
+        else:
+            ids = db.session.execute(keys.limit(per_page + 1).offset(start)).scalars().all()
+        ids = ids[:per_page + 1]
+        rows = db.session.execute(stmt.where(key.in_(ids))).scalars().unique().all() if ids else []
     else:
         # One row more than a page tells whether there is a next one without counting.
-        ids, total = db.session.execute(keys.limit(per_page + 1).offset(start)).scalars().all(), None
-    has_next = len(ids) > per_page
-    ids = ids[:per_page]
+        rows = db.session.execute(stmt.limit(per_page + 1).offset(start)).scalars().unique().all()
+    has_next = len(rows) > per_page
     if total is None:
         # When the whole list is on the first page, there is nothing to count.
-        total = len(ids) if page == 1 and not has_next else capped_count(stmt, COUNT_LIMIT + 1)
-    rows = db.session.execute(stmt.where(key.in_(ids))).scalars().unique().all() if ids else []
-    return Page(items=rows, page=page, per_page=per_page, total=total, has_next=has_next)
+        total = len(rows) if page == 1 and not has_next else capped_count(stmt, COUNT_LIMIT + 1)
+    return Page(items=rows[:per_page], page=page, per_page=per_page, total=total, has_next=has_next)
 
 
 def capped_count(stmt, cap: int) -> int:

@@ -52,7 +52,7 @@ def index():
     now = local_now()
     calendar = services.load_calendar()
     filters = ledger_filters(current_user)
-    page = paginate(ledger_query(filters, now, calendar), one_pass=bool(filters.q.data))
+    page = paginate(ledger_query(filters, now, calendar), keys_first=True, one_pass=bool(filters.q.data))
     return render("cases/index.html", "cases/_rows.html", page=page, filters=filters, q=filters.q.data,
                   now=now, calendar=calendar, next_due=next_due, countdown=countdown,
                   mask_name=mask_name, mask_phone=mask_phone)
