@@ -233,6 +233,14 @@ class Case(RowVersioned, Audited, RegionScoped, db.Model):
     registered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     closed_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # A duplicate merged into the case that answers it (重复件): closed, pointing there.
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"))
+    # What the platform (12345) owns and says of its work order: its status, its own 回访 and
+    # satisfaction. A re-import or the API updates only these (PlatformReport).
+    platform_status: Mapped[str] = mapped_column(String(40), default="")
+    platform_callback: Mapped[str] = mapped_column(Text, default="")
+    platform_satisfaction: Mapped[str] = mapped_column(String(20), default="")
+    platform_updated_at: Mapped[datetime | None]
 
     # Three columns point at regions: the one the case lives in (the scope), its county's number
     # series (read upward with Region.ancestor: a township's clerk may name, not open, the
@@ -243,6 +251,7 @@ class Case(RowVersioned, Audited, RegionScoped, db.Model):
     channel_class: Mapped[ChannelClass] = relationship()
     unit: Mapped[HandlingUnit | None] = relationship()
     organization = relationship("Organization")
+    merged_into: Mapped["Case | None"] = relationship(remote_side=[id], foreign_keys=[merged_into_id])
     deadlines: Mapped[list["CaseDeadline"]] = relationship(back_populates="case", order_by="CaseDeadline.id")
     actions: Mapped[list["CaseAction"]] = relationship(back_populates="case", order_by="CaseAction.id")
 
@@ -309,6 +318,9 @@ class ActionKind(LabelledEnum):
     LIST_SUPERVISION = "list_supervision", "挂牌督办"
     SUMMON = "summon", "约谈通报"
     NOTE = "note", "备注"
+    PLATFORM_REPORT = "platform_report", "平台回访"  # the platform's status, 回访 and satisfaction
+    LINK = "link", "关联重复件"
+    MERGE = "merge", "合并为重复件"
 
 
 # The supervision ladder, each rung a step up from the one before it (潍坊 Art 26: 日常督办, 挂牌督办,
@@ -349,3 +361,62 @@ class CaseCounter(db.Model):
     county_id: Mapped[int] = mapped_column(ForeignKey("regions.id"), primary_key=True)
     year: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
     last: Mapped[int] = mapped_column(default=0)
+
+
+class MatchReason(LabelledEnum):
+    SAME_WORK_ORDER = "same_work_order", "同一工单号"
+    SAME_PHONE = "same_phone", "同一来电号码，内容相似"
+    SAME_PLACE = "same_place", "同一地点，内容高度相似"
+
+
+class MatchStatus(LabelledEnum):
+    PROPOSED = "proposed", "待确认"
+    LINKED = "linked", "已关联"
+    MERGED = "merged", "已合并"
+    DISMISSED = "dismissed", "不是重复件"
+
+
+class CaseMatch(Audited, RegionScoped, db.Model):
+    """A newer case proposed as a duplicate or repeat of an earlier one (重复件/重复来电), with why
+    and how similar; a handler links the two, merges the newer into the earlier, or dismisses it."""
+
+    __tablename__ = "case_matches"
+    __scope_parent__ = "case_id"
+    __region_index__ = False
+    __table_args__ = (UniqueConstraint("case_id", "match_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)  # the newer case
+    match_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)  # the earlier one
+    reason: Mapped[MatchReason] = mapped_column(enum_type(MatchReason, 20))
+    similarity: Mapped[int] = mapped_column(default=0)  # percent, 0–100
+    status: Mapped[MatchStatus] = mapped_column(enum_type(MatchStatus, 12), default=MatchStatus.PROPOSED)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    decided_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    case: Mapped[Case] = relationship(foreign_keys=[case_id])
+    match: Mapped[Case] = relationship(foreign_keys=[match_id])
+
+    def __str__(self) -> str:
+        return f"{self.reason.label}（{self.similarity}%）"
+
+
+class ImportMapping(Audited, RegionScoped, db.Model):
+    """Which column of a platform's export holds which case field, remembered per county and
+    channel and proposed again at the next import: ``columns`` maps a field name to a header."""
+
+    __tablename__ = "import_mappings"
+    __scope_parent__ = SCOPE_ROOT
+    __table_args__ = (UniqueConstraint("region_id", "channel_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    channel_id: Mapped[int] = mapped_column(ForeignKey("channels.id"))
+    columns: Mapped[dict] = mapped_column(JSON, default=dict)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    channel: Mapped[Channel] = relationship()
+
+    def __str__(self) -> str:
+        return f"{self.channel.name}导入列对应"

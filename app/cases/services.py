@@ -296,9 +296,10 @@ def same_work_order(channel_id: int, external_id: str) -> str | None:
     ).scalar()
 
 
-def register_case(new: NewCase, user: User, region: Region, now: datetime) -> Case:
+def register_case(new: NewCase, user: User, region: Region, now: datetime, *, actor_name: str | None = None) -> Case:
     """登记: the case gets its number in ``region``'s county, the rules in force when it was
-    received, its first deadlines (受理告知 for 信访, the answer), and its first timeline entry."""
+    received, its first deadlines (受理告知 for 信访, the answer), and its first timeline entry
+    (under ``actor_name`` when the platform registers it, see ``_record``)."""
     if new.received_at > now + timedelta(minutes=5):
         raise RuleError("收件时间不能晚于现在。", "received_at")
     if not new.content.strip():
@@ -328,9 +329,44 @@ def register_case(new: NewCase, user: User, region: Region, now: datetime) -> Ca
     if new.channel_class.channel.is_petition and (earlier := rechecked_before(case)):
         details["suggestion"] = (f"同一信访人就同一事项（{earlier}）已经复核，依《信访工作条例》第三十六条，"
                                  "建议不予受理。")
-    _record(case, A.REGISTER, user, now, "", details)
+    _record(case, A.REGISTER, user, now, "", details, actor_name)
     db.session.flush()
     return case
+
+
+# --------------------------------------------------------------------------- the platform's own fields
+
+@dataclass(frozen=True)
+class PlatformReport:
+    """What the platform (12345) says of its work order, by a re-imported export or the API: its
+    status, its own 回访 and the caller's satisfaction. A blank value says nothing."""
+
+    status: str = ""
+    callback: str = ""
+    satisfaction: str = ""
+
+
+PLATFORM_FIELDS = (("status", "platform_status", "平台状态"), ("callback", "platform_callback", "平台回访"),
+                   ("satisfaction", "platform_satisfaction", "满意度"))
+
+
+def record_platform_report(case: Case, report: PlatformReport, user: User, now: datetime, *,
+                           actor_name: str | None = None) -> list[str]:
+    """Take what the platform owns from ``report`` onto the case, and put what changed on the
+    timeline (平台回访). Nothing else of the case changes. Returns the labels of the fields that
+    changed; when none did, nothing is written."""
+    changes = {}
+    for key, column, label in PLATFORM_FIELDS:
+        value = getattr(report, key).strip()
+        if value and value != getattr(case, column):
+            changes[label] = {"from": getattr(case, column), "to": value}
+            setattr(case, column, value)
+    if changes:
+        case.platform_updated_at = now
+        text = "；".join(f"{label}：{change['to']}" for label, change in changes.items())
+        _record(case, A.PLATFORM_REPORT, user, now, text, {"changes": changes}, actor_name)
+        db.session.flush()
+    return list(changes)
 
 
 # --------------------------------------------------------------------------- supervision
@@ -519,9 +555,12 @@ def _extend(case: Case, days: int) -> None:
                                 moved_from=extended.moved_from, region_id=case.region_id))
 
 
-def _record(case: Case, kind: ActionKind, user: User, now: datetime, text: str, details: dict) -> CaseAction:
+def _record(case: Case, kind: ActionKind, user: User, now: datetime, text: str, details: dict,
+            actor_name: str | None = None) -> CaseAction:
+    """The timeline entry of a step; ``actor_name`` names an actor other than the user's person
+    (the platform, calling with a token its administrator issued)."""
     action = CaseAction(case=case, kind=kind, round=case.round, actor_id=user.id,
-                        actor_name=f"{user.display_name}（{user.region.name}）", at=local_to_utc(now),
+                        actor_name=actor_name or f"{user.display_name}（{user.region.name}）", at=local_to_utc(now),
                         text=text.strip(), details=details, region_id=case.region_id)
     db.session.add(action)
     return action

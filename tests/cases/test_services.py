@@ -284,3 +284,24 @@ def test_the_next_due_of_many_cases_at_once_is_each_ones_next_due(desk):
     dues = next_dues([case.id for case in cases])
     assert {case.id: dues.get(case.id) for case in cases} == {case.id: next_due(case) for case in cases}
     assert all(dues[case.id] is not None for case in cases)
+
+
+def test_the_platforms_report_changes_only_what_it_owns_and_says_so_on_the_timeline(desk):
+    case = register(desk, external_id="GD20261001001")
+    status, content = case.status, case.content
+    now = datetime(2026, 10, 9, 10)
+    changed = services.record_platform_report(
+        case, services.PlatformReport(status="已回访", callback="市民表示问题已解决", satisfaction="满意"),
+        user("supervisor"), now, actor_name="12345平台")
+    assert changed == ["平台状态", "平台回访", "满意度"]
+    assert (case.platform_status, case.platform_satisfaction, case.platform_updated_at) == ("已回访", "满意", now)
+    assert case.status == status and case.content == content and case.satisfaction == ""
+    entry = case.actions[-1]
+    assert entry.kind == A.PLATFORM_REPORT and entry.actor_name == "12345平台"
+    assert entry.details["changes"]["满意度"] == {"from": "", "to": "满意"}
+    # The same report again, or a blank one, changes nothing and writes nothing.
+    entries = len(case.actions)
+    assert services.record_platform_report(case, services.PlatformReport(status="已回访", satisfaction="满意"),
+                                           user("supervisor"), now) == []
+    assert services.record_platform_report(case, services.PlatformReport(), user("supervisor"), now) == []
+    assert len(case.actions) == entries
