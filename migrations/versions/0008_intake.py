@@ -73,24 +73,27 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_case_matches_case_id'), ['case_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_case_matches_match_id'), ['match_id'], unique=False)
 
-    with op.batch_alter_table('cases', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('merged_into_id', sa.Integer(), nullable=True))
-        batch_op.add_column(sa.Column('platform_status', sa.String(length=40), nullable=False, server_default=""))
-        batch_op.add_column(sa.Column('platform_callback', sa.Text(), nullable=False, server_default=""))
-        batch_op.add_column(sa.Column('platform_satisfaction', sa.String(length=20), nullable=False,
-                                      server_default=""))
-        batch_op.add_column(sa.Column('platform_updated_at', sa.DateTime(), nullable=True))
-        batch_op.create_foreign_key(batch_op.f('fk_cases_merged_into_id_cases'), 'cases', ['merged_into_id'], ['id'])
-    # The defaults were for the rows already there; the app writes its own.
-    with op.batch_alter_table('cases', schema=None) as batch_op:
-        for column in ('platform_status', 'platform_callback', 'platform_satisfaction'):
-            batch_op.alter_column(column, server_default=None)
-
+    # Added in place (SQLite's ADD COLUMN takes a reference and a default): a batch operation
+    # would rebuild the cases table, rewriting every case and checking every deadline and timeline
+    # row against it (minutes on a province's 200,000 cases). The defaults stay, for rows that
+    # predate the columns; the app writes its own values.
+    if op.get_bind().dialect.name == "sqlite":  # Alembic asks for a batch as soon as a reference is named
+        op.execute("ALTER TABLE cases ADD COLUMN merged_into_id INTEGER REFERENCES cases (id)")
+    else:
+        op.add_column('cases', sa.Column('merged_into_id', sa.Integer(),
+                                         sa.ForeignKey('cases.id', name=op.f('fk_cases_merged_into_id_cases')),
+                                         nullable=True))
+    op.add_column('cases', sa.Column('platform_status', sa.String(length=40), nullable=False, server_default=""))
+    op.add_column('cases', sa.Column('platform_callback', sa.Text(), nullable=False, server_default=""))
+    op.add_column('cases', sa.Column('platform_satisfaction', sa.String(length=20), nullable=False,
+                                     server_default=""))
+    op.add_column('cases', sa.Column('platform_updated_at', sa.DateTime(), nullable=True))
 
 
 def downgrade():
+    if op.get_bind().dialect.name != "sqlite":  # SQLite's reference has no name; the batch drops it with its column
+        op.drop_constraint(op.f('fk_cases_merged_into_id_cases'), 'cases', type_='foreignkey')
     with op.batch_alter_table('cases', schema=None) as batch_op:
-        batch_op.drop_constraint(batch_op.f('fk_cases_merged_into_id_cases'), type_='foreignkey')
         batch_op.drop_column('platform_updated_at')
         batch_op.drop_column('platform_satisfaction')
         batch_op.drop_column('platform_callback')
