@@ -29,14 +29,17 @@ def ledger_filters(user, args=None) -> CaseFilters:
     return CaseFilters(args, channels=services.active_channels(), units=services.units_for(user.region))
 
 
-def ledger_query(filters, now: datetime, calendar: WorkCalendar):
-    """The cases the ledger's filters (CaseFilters) ask for, newest received first."""
+def ledger_query(filters, now: datetime, calendar: WorkCalendar, *, with_deadlines: bool = True):
+    """The cases the ledger's filters (CaseFilters) ask for, newest received first, with every
+    deadline of each (the export and the paper count down from them) unless ``with_deadlines``
+    is false: the page reads only its rows' next dues (``next_dues``)."""
     # No join in the filters: the page's ids and its count then read the case index alone.
     stmt = (
-        select(Case).options(joinedload(Case.channel), joinedload(Case.unit), joinedload(Case.channel_class),
-                             selectinload(Case.deadlines))
+        select(Case).options(joinedload(Case.channel), joinedload(Case.unit), joinedload(Case.channel_class))
         .order_by(Case.received_at.desc(), Case.id.desc())
     )
+    if with_deadlines:
+        stmt = stmt.options(selectinload(Case.deadlines))
     stmt = apply_search(stmt, filters.q.data, Case.number, Case.external_id, Case.requester_phone, Case.content)
     if filters.channel.data:
         stmt = stmt.where(Case.channel_id.in_(select(Channel.id).where(Channel.code == filters.channel.data)))

@@ -13,7 +13,7 @@ from app.cases import exports, paper, services, workflow
 from app.cases.calendar import LIBRARY_YEARS, parse_dates
 from app.cases.deadlines import Limit, Unit
 from app.cases.forms import CaseForm, LimitForm, MemberForm, OfficeForm, StepForm, YearArrangementForm
-from app.cases.ledger import countdown, ledger_filters, ledger_query, next_due
+from app.cases.ledger import countdown, ledger_filters, ledger_query, next_dues
 from app.cases.masking import mask_name, mask_phone
 from app.cases.models import (
     SUPERVISION_LADDER,
@@ -52,9 +52,11 @@ def index():
     now = local_now()
     calendar = services.load_calendar()
     filters = ledger_filters(current_user)
-    page = paginate(ledger_query(filters, now, calendar), keys_first=True, one_pass=bool(filters.q.data))
+    page = paginate(ledger_query(filters, now, calendar, with_deadlines=False), keys_first=True,
+                    one_pass=bool(filters.q.data))
+    dues = next_dues([case.id for case in page.items])
     return render("cases/index.html", "cases/_rows.html", page=page, filters=filters, q=filters.q.data,
-                  now=now, calendar=calendar, next_due=next_due, countdown=countdown,
+                  now=now, calendar=calendar, dues=dues, countdown=countdown,
                   mask_name=mask_name, mask_phone=mask_phone)
 
 

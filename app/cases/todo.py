@@ -70,7 +70,8 @@ def todo_for(user: User, now: datetime) -> list[TodoGroup]:
     if not user.can_write:
         return []
     groups = [g for g in GROUPS if g.handler or user.is_county]
-    mine = Case.unit_id.in_(_units_of(user))
+    unit_ids = set(db.session.execute(_units_of(user)).scalars())
+    mine = Case.unit_id.in_(unit_ids)
     wanted = or_(*(and_(g.condition(), mine) if g.handler else g.condition() for g in groups)) if groups else false()
     # Every group waits in one of these states: the (region, status) index finds the few open
     # cases among a county's thousands closed before the groups' conditions are tried.
@@ -84,7 +85,8 @@ def todo_for(user: User, now: datetime) -> list[TodoGroup]:
         .options(joinedload(Case.channel), load_only(*ITEM_COLUMNS))
         .order_by(Case.received_at).limit(TODO_LIMIT * len(groups))
     ).all()
-    unit_ids = set(db.session.execute(_units_of(user)).scalars()) if any(g.handler for g in groups) else set()
+    if not rows:
+        return []
     dues = next_dues([case.id for case, _ in rows])
     calendar = load_calendar()
     result = []
