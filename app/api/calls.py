@@ -128,10 +128,14 @@ def read_body(model: type[BaseModel]):
     """The body as ``model``, or the refusal: 413 past the API's limit (checked before reading
     it), 400 when it is no JSON object, 422 with a sentence per field."""
     limit = current_app.config.get("API_MAX_BODY", 64 * 1024)
-    if request.content_length is not None and request.content_length > limit:
-        return None, refuse(413, f"请求体不能超过 {limit // 1024} KB。")
-    request.max_content_length = limit  # a body sent without its length is cut off there (413)
+    too_large = refuse(413, f"请求体应小于 {limit // 1024} KB。")
+    if request.content_length is not None and request.content_length >= limit:
+        return None, too_large
+    # A body sent without its length (chunked) is read only up to the limit: reaching it is too much.
+    request.max_content_length = limit
     raw = request.get_data(cache=True)
+    if len(raw) >= limit:
+        return None, too_large
     try:
         data = json.loads(raw, parse_constant=_no_constants)
     except (ValueError, RecursionError):  # not JSON, not UTF-8, a number too long, nested too deep
