@@ -99,7 +99,7 @@ errors.ERROR_RENDERERS[API_PREFIX + "/"] = lambda status: refuse(status)
 # --------------------------------------------------------------------------- the call
 
 def _limit() -> tuple[int, int]:
-    return current_app.config.get("API_RATE_LIMIT", (120, 60))
+    return current_app.config["API_RATE_LIMIT"]
 
 
 def authenticate():
@@ -127,7 +127,7 @@ def authenticate():
 def read_body(model: type[BaseModel]):
     """The body as ``model``, or the refusal: 413 past the API's limit (checked before reading
     it), 400 when it is no JSON object, 422 with a sentence per field."""
-    limit = current_app.config.get("API_MAX_BODY", 64 * 1024)
+    limit = current_app.config["API_MAX_BODY"]
     too_large = refuse(413, f"请求体应小于 {limit // 1024} KB。")
     if request.content_length is not None and request.content_length >= limit:
         return None, too_large

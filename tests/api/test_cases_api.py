@@ -10,9 +10,12 @@ from sqlalchemy import func, select
 from app.api import routes
 from app.audit.models import AuditEntry
 from app.cases import services
-from app.cases.models import ActionKind, Case, CaseAction
+from app.cases.models import ActionKind, Case, CaseAction, CaseCategory, CaseType, ChannelClass
 from app.extensions import db
+from app.regions.models import Region
+from app.scoping import set_scope
 from tests.api.conftest import CASE, Api, issue
+from tests.factories import user
 
 
 def path_of(number: str) -> str:
@@ -145,11 +148,6 @@ def test_a_follow_up_changes_the_platform_fields_with_one_timeline_entry(app, ap
 
 def test_a_follow_up_needs_a_platform_case(app, api, world):
     with app.test_request_context():
-        from app.cases.models import ChannelClass, CaseCategory, CaseType
-        from app.regions.models import Region
-        from app.scoping import set_scope
-        from tests.factories import user
-
         set_scope(None)
         walk_in = db.session.execute(select(ChannelClass)).scalars().first()
         received = datetime(2026, 10, 8, 9)

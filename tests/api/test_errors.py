@@ -63,23 +63,23 @@ def test_csrf_does_not_apply_to_the_api(app, api):
 
 
 def test_calls_beyond_the_tokens_rate_are_429(app, api):
-    app.config["API_RATE_LIMIT"] = (3, 60)
+    default, app.config["API_RATE_LIMIT"] = app.config["API_RATE_LIMIT"], (3, 60)
     try:
         assert [api.get("/channels").status_code for _ in range(3)] == [200] * 3
         response = api.get("/channels")
         assert_json_error(response, 429, "rate_limited")
         assert response.headers["Retry-After"] == "60"
     finally:
-        del app.config["API_RATE_LIMIT"]
+        app.config["API_RATE_LIMIT"] = default
 
 
 def test_guessing_tokens_runs_into_the_limit_too(app, world):
-    app.config["API_RATE_LIMIT"] = (2, 60)
+    default, app.config["API_RATE_LIMIT"] = app.config["API_RATE_LIMIT"], (2, 60)
     try:
         guesser = Api(app.test_client(), "guess")
         assert [guesser.get("/channels").status_code for _ in range(3)] == [401, 401, 429]
     finally:
-        del app.config["API_RATE_LIMIT"]
+        app.config["API_RATE_LIMIT"] = default
 
 
 def test_last_use_is_noted_at_most_once_a_minute(app, api):
