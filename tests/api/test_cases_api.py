@@ -47,7 +47,7 @@ def test_a_push_registers_the_case_with_its_deadlines(app, api):
         assert (stored.requester_name, stored.external_id, stored.place_region.code) == ("张三", "JC20261008000123", "140522100")
         # Written, and audited, as the token's issuer.
         entry = db.session.execute(select(AuditEntry).where(AuditEntry.record_type == "cases")).scalar_one()
-        assert entry.username == "admin"
+        assert (entry.username, entry.remote_addr) == ("admin", "127.0.0.1")
 
 
 def test_an_urgent_case_is_signed_for_within_hours(api):
