@@ -11,7 +11,7 @@ class Cursor:
     case_id: int
 
     @property
-    def text(self) -> str:
+    def encoded(self) -> str:
         return base64.urlsafe_b64encode(f"{self.at.isoformat()}|{self.case_id}".encode()).decode().rstrip("=")
 
     @classmethod

@@ -184,7 +184,7 @@ def cases(query: schemas.CaseQuery):
     next_url = None
     if more:
         args = query.model_dump(exclude_none=True, exclude={"cursor", "updated_since"}) | {
-            "cursor": Cursor(rows[-1].last, rows[-1].case_id).text}
+            "cursor": Cursor(rows[-1].last, rows[-1].case_id).encoded}
         if query.updated_since is not None:
             args["updated_since"] = query.updated_since.isoformat()
         next_url = present.site_url() + url_for("api.cases", **args)
