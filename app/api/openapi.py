@@ -5,6 +5,7 @@ import json
 import re
 from urllib.parse import quote
 
+from flask import current_app
 from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
@@ -16,10 +17,11 @@ REF = "#/components/schemas/{model}"
 DESCRIPTION = """县域体育工作台的诉求件接口，供 12345 热线平台等系统推送工单、读取期限和办理情况、回传回访结果。
 
 每个请求在 Authorization 头中带上管理员签发的接口令牌：`Authorization: Bearer <令牌>`。令牌限定一个区划范围（省、市或县），
-只能登记、读取该范围内的诉求件；范围外的诉求件一律答复 404。请求体为 JSON（UTF-8），不超过 64 KB。"""
+只能登记、读取该范围内的诉求件；范围外的诉求件一律答复 404。请求体为 JSON（UTF-8），小于 {max_kb} KB；
+每个令牌每 {per} 秒最多 {calls} 次请求。"""
 # The answers every call of a kind may get, beside its own.
 TOKEN_ANSWERS = {401: "缺少、无效或已吊销的令牌", 429: "超过本令牌的请求频率（见 Retry-After 头）"}
-BODY_ANSWERS = {400: "请求体不是 JSON 对象", 413: "请求体超过 64 KB"}
+BODY_ANSWERS = {400: "请求体不是 JSON 对象", 413: "请求体过大"}
 HEADERS = {
     401: {"WWW-Authenticate": "Bearer realm=\"api\""},
     429: {"Retry-After": "多少秒后可以再试"},
@@ -48,7 +50,9 @@ def document() -> dict:
         paths.setdefault(op.path, {})[op.method.lower()] = _operation(op, refs, schemas)
     return {
         "openapi": "3.1.0",
-        "info": {"title": "县域体育工作台 诉求件接口", "version": "1.0.0", "description": DESCRIPTION},
+        "info": {"title": "县域体育工作台 诉求件接口", "version": "1.0.0", "description": DESCRIPTION.format(
+            max_kb=current_app.config["API_MAX_BODY"] // 1024, calls=current_app.config["API_RATE_LIMIT"][0],
+            per=current_app.config["API_RATE_LIMIT"][1])},
         "servers": [{"url": site_url() + API_PREFIX}],
         "paths": paths,
         "components": {

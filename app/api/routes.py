@@ -88,7 +88,7 @@ def create_case(body: schemas.CaseIn):
     if channel is None:
         codes = "、".join(c.code for c in services.active_channels())
         return refuse_fields({"channel": f"来源渠道代码：没有启用的渠道“{body.channel}”，可用：{codes}。"})
-    code = body.class_ or channel.classes[0].code
+    code = body.class_ or (channel.classes[0].code if channel.classes else "general")
     channel_class = next((c for c in channel.classes if c.code == code), None)
     if channel_class is None:
         codes = "、".join(c.code for c in channel.classes)

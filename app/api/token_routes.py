@@ -38,7 +38,8 @@ def _form() -> TokenForm:
 def tokens_page():
     form = _form()
     if form.validate_on_submit():
-        region = db.session.execute(select(Region).where(Region.id == form.region_id.data)).scalar_one_or_none()
+        region = db.session.execute(select(Region).where(Region.id == form.region_id.data)).scalar_one_or_none() \
+            if form.region_id.data else None
         try:
             issued = tokens.issue_token(form.name.data, region, current_user, utcnow())
         except RuleError as error:

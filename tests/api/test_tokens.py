@@ -90,6 +90,9 @@ def test_a_refused_issue_keeps_what_was_typed(admin_client, world):
     assert "请填写名称" in response.get_data(as_text=True)
     response = admin_client.post("/api-tokens", data={"name": "平台", "region_id": world.town_a1.id})
     assert response.status_code == 422 and 'value="平台"' in response.get_data(as_text=True)
+    for bogus in ("abc", "99999", ""):
+        page = admin_client.post("/api-tokens", data={"name": "平台", "region_id": bogus})
+        assert page.status_code == 422 and "令牌的范围应为省、市或县" in page.get_data(as_text=True)
 
 
 def test_the_page_revokes_a_token_audited(app, admin_client, token):
