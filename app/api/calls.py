@@ -166,7 +166,7 @@ def operation(method: str, path: str, *, summary: str, description: str = "", bo
     The view gets the path's arguments, and ``body``/``query`` as validated models."""
 
     def decorator(view):
-        declared = Operation(method, path, f"{bp.name}.{view.__name__}", summary, description or (view.__doc__ or ""),
+        declared = Operation(method, path, f"{bp.name}.{view.__name__}", summary, description,
                              body, query, dict(answers or {}), token)
         OPERATIONS.append(declared)
 

@@ -34,9 +34,12 @@ def actor_name() -> str:
 
 # --------------------------------------------------------------------------- channels
 
-@operation("GET", "/channels", summary="来源渠道与期限规则", answers={200: (schemas.ChannelList, "启用的来源渠道")})
+@operation("GET", "/channels", summary="来源渠道与期限规则",
+           description=("启用的来源渠道：代码、名称、办理类别，"
+                        "以及每个类别现行的期限规则（推送诉求件时 channel、class 用这里的代码）。"),
+           answers={200: (schemas.ChannelList, "启用的来源渠道")})
 def channels():
-    """启用的来源渠道：代码、名称、办理类别，以及每个类别现行的期限规则（推送诉求件时 channel、class 用这里的代码）。"""
+    """The active channels with their classes and the deadline rules in force now."""
     now = local_now()
     items = []
     for channel in services.active_channels():
@@ -66,24 +69,27 @@ def _by_work_order(channel: Channel, external_id: str) -> Case | None:
 
 
 @operation("GET", "/cases/{number}", summary="读取诉求件",
+           description="按编号读取一件诉求件：状态、各项期限、平台回访和全部办理记录。诉求人姓名、电话脱敏返回。",
            answers={200: (schemas.Case, "诉求件，含期限和办理记录"), 404: CASE_NOT_FOUND})
 def case(number: str):
-    """按编号读取一件诉求件：状态、各项期限、平台回访和全部办理记录。诉求人姓名、电话脱敏返回。"""
+    """One case by its number, with its deadlines and timeline."""
     found = _find(number)
     if found is None:
         return refuse(404, NOT_FOUND)
     return answer(present.full(found))
 
 
-@operation("POST", "/cases", summary="推送诉求件", body=schemas.CaseIn, answers={
+@operation("POST", "/cases", summary="推送诉求件",
+           description=("登记平台派来的一张工单。期限按收件时间和该渠道类别的现行规则计算；"
+                        "同一渠道的同一工单号重复推送（包括同时推送两次）只登记一件，后来的推送得到已登记的那件（200）。"),
+           body=schemas.CaseIn, answers={
     201: (schemas.Case, "已登记：新的诉求件（Location 头为其接口地址）"),
     200: (schemas.Case, "该工单号已登记过：返回已有的诉求件，不会登记第二件"),
     409: (schemas.Error, "该工单号已在本令牌范围之外登记"),
     422: FIELD_ERRORS,
 })
 def create_case(body: schemas.CaseIn):
-    """登记平台派来的一张工单。期限按收件时间和该渠道类别的现行规则计算；同一渠道的同一工单号重复推送（包括同时推送两次）
-    只登记一件，后来的推送得到已登记的那件（200）。"""
+    """Register a platform's work order, once: the same work order again answers the case already here."""
     channel = next((c for c in services.active_channels() if c.code == body.channel), None)
     if channel is None:
         codes = "、".join(c.code for c in services.active_channels())
@@ -145,12 +151,16 @@ def _already_here(channel: Channel, external_id: str):
 
 # --------------------------------------------------------------------------- lists
 
-@operation("GET", "/cases", summary="诉求件列表（增量同步）", query=schemas.CaseQuery, answers={
+@operation("GET", "/cases", summary="诉求件列表（增量同步）",
+           description=("按最近办理时间列出本令牌范围内的诉求件："
+                        "updated_since 只列出此后有新办理记录（含平台回访）的件，用于增量同步；"
+                        " external_id 按工单号查找。按 next 翻页直到它为 null；"
+                        "翻页期间又有变化的件会在后面的页中再次出现。"),
+           query=schemas.CaseQuery, answers={
     200: (schemas.CaseList, "一页诉求件；next 为下一页地址"), 422: FIELD_ERRORS,
 })
 def cases(query: schemas.CaseQuery):
-    """按最近办理时间列出本令牌范围内的诉求件：updated_since 只列出此后有新办理记录（含平台回访）的件，用于增量同步；
-    external_id 按工单号查找。按 next 翻页直到它为 null；翻页期间又有变化的件会在后面的页中再次出现。"""
+    """The cases in scope by their latest change, paged by a cursor; or found by work order."""
     channel = None
     if query.channel is not None:
         channel = next((c for c in services.active_channels() if c.code == query.channel), None)
@@ -193,13 +203,15 @@ def cases(query: schemas.CaseQuery):
 
 # --------------------------------------------------------------------------- the platform's 回访
 
-@operation("POST", "/cases/{number}/follow-ups", summary="平台回访结果", body=schemas.FollowUpIn, answers={
+@operation("POST", "/cases/{number}/follow-ups", summary="平台回访结果",
+           description=("平台对该工单的状态、回访内容和满意度。只更新诉求件上属于平台的这三项，"
+                        "有变化时写一条“平台回访”办理记录； 本局的办理流程（回访、办结、重办）不因此改变。"),
+           body=schemas.FollowUpIn, answers={
     200: (schemas.FollowUpResult, "已记录；changed 为有变化的项（没有变化时不写办理记录）"),
     404: CASE_NOT_FOUND, 409: (schemas.Error, "该件不是平台工单"), 422: FIELD_ERRORS,
 })
 def follow_up(number: str, body: schemas.FollowUpIn):
-    """平台对该工单的状态、回访内容和满意度。只更新诉求件上属于平台的这三项，有变化时写一条“平台回访”办理记录；
-    本局的办理流程（回访、办结、重办）不因此改变。"""
+    """The platform's status, 回访 and satisfaction onto the case; a timeline entry when something changed."""
     found = _find(number)
     if found is None:
         return refuse(404, NOT_FOUND)
