@@ -13,6 +13,8 @@ PY     := $(VENV)/bin/python
 FLASK  := $(VENV)/bin/flask --app wsgi
 PORT   ?= 5000
 HOST   ?= 127.0.0.1
+# The demo data's API token (app/demo/api_tokens.py), printed by `make run` for trying the API.
+DEMO_TOKEN := demo-token-yangcheng-2026
 
 # Debian packages: WeasyPrint's text stack and the CJK fonts every PDF embeds;
 # the tests also drive Chromium and read PDFs back with poppler.
@@ -63,6 +65,8 @@ run: $(VENV)/.run-deps system-packages-run
 	$(FLASK) db upgrade
 	$(FLASK) seed-demo
 	@echo "County Sports Desk: http://$(HOST):$(PORT)  (demo users in README.md)"
+	@echo "Demo API token (阳城县): $(DEMO_TOKEN)  docs: http://$(HOST):$(PORT)/api/v1/docs"
+	@echo "  try: curl -H 'Authorization: Bearer $(DEMO_TOKEN)' http://$(HOST):$(PORT)/api/v1/channels"
 	$(VENV)/bin/gunicorn --workers 2 --threads 4 --bind $(HOST):$(PORT) --access-logfile - wsgi:app
 
 # Beside app processes started with JOBS_IN_PROCESS=0; on as many hosts as wanted. The schema must

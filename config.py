@@ -71,6 +71,11 @@ class Config:
     LOGIN_IP_MAX_FAILURES = 20
     LOGIN_WINDOW_MINUTES = 15
 
+    # The JSON API (app.api): the largest body it reads, and the calls a token may make in a window
+    # (counted per process, as app.throttle does).
+    API_MAX_BODY = 64 * 1024
+    API_RATE_LIMIT = (120, 60)  # calls, seconds
+
     PASSWORD_HASH_METHOD = "scrypt"
     PER_PAGE = 50
     # Background jobs (batch PDFs): a thread in each app process runs them (the embedded default);

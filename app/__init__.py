@@ -82,6 +82,9 @@ def _register_blueprints(app: Flask) -> None:
     # A package holds only its blueprint; importing its route modules here attaches the views.
     # So a model can be imported (by scoping, audit, a job) without pulling in any views.
     from app import cli, errors
+    from app.api import cli as api_token_commands  # noqa: F401 - attaches `flask api-token …` to api.bp
+    from app.api import routes as api_routes
+    from app.api import token_routes  # noqa: F401 - the administrator's token pages, on api.bp too
     from app.attachments import routes as attachment_routes
     from app.audit import routes as audit_routes
     from app.auth import routes as auth_routes
@@ -103,15 +106,16 @@ def _register_blueprints(app: Flask) -> None:
 
     for module in (main_routes, auth_routes, region_routes, organization_routes, inspection_routes,
                    rectification_routes, standard_routes, sheet_routes, verification_routes, report_routes,
-                   case_routes, job_routes, attachment_routes, audit_routes, errors, cli, backup_commands):
+                   case_routes, job_routes, attachment_routes, audit_routes, api_routes, errors, cli,
+                   backup_commands):
         app.register_blueprint(module.bp)
 
 
 def _register_request_hooks(app: Flask) -> None:
     @app.before_request
     def scope_and_guard():
-        if request.endpoint == "static":
-            return None
+        if request.endpoint == "static" or current_view_allows("token_authenticated"):
+            return None  # the API's calls carry their own token, scope and identity (app.api.calls)
         if not current_user.is_authenticated:
             return None
         set_scope(scope_for(current_user.region))

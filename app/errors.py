@@ -1,5 +1,7 @@
 """Error pages in Chinese, as full pages or as fragments for htmx."""
-from flask import Blueprint, make_response, render_template
+from collections.abc import Callable
+
+from flask import Blueprint, Response, make_response, render_template, request
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -20,11 +22,17 @@ MESSAGES = {
     500: ("系统出错", "服务器处理请求时出错，已记录。请稍后再试。"),
     503: ("系统繁忙", "数据库正忙（其他人正在保存），您的操作没有保存。请稍后重试；已填写的内容请返回上一页找回。"),
 }
+# Addresses that answer errors in their own format instead of a page (the JSON API, app.api):
+# path prefix -> what renders the error of a status code.
+ERROR_RENDERERS: dict[str, Callable[[int], Response]] = {}
 # Seconds a client is asked to wait after a busy database (SQLite allows one writer at a time).
 RETRY_AFTER = 5
 
 
 def _error_page(code: int):
+    for prefix, renderer in ERROR_RENDERERS.items():
+        if request.path.startswith(prefix):
+            return renderer(code)
     title, message = MESSAGES[code]
     response = make_response(render_template("errors/error.html", code=code, title=title, message=message), code)
     if is_fragment_request():

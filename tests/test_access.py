@@ -12,17 +12,20 @@ from app.regions.models import Region
 from app.standards.models import ItemResult
 from tests.factories import make_inspection, make_org
 
-ADMIN_ONLY = ["/users", "/users/new", "/audit"]
+ADMIN_ONLY = ["/users", "/users/new", "/audit", "/api-tokens"]
 
-# Open to everyone by design.
-PUBLIC_ENDPOINTS = {"static", "auth.login", "main.healthz", "verification.verify", "verification.lookup"}
+# Open to everyone by design (the API's description: a caller reads it before it has a token).
+PUBLIC_ENDPOINTS = {"static", "auth.login", "main.healthz", "verification.verify", "verification.lookup",
+                    "api.openapi_document", "api.docs"}
+# The API's calls: authenticated by a token, never by the session (app.api.calls).
+TOKEN_ENDPOINTS = {"api.channels", "api.case", "api.cases", "api.create_case", "api.follow_up"}
 # POSTs that change no domain record: a read-only viewer may make them.
 READ_ONLY_POSTS = {"auth.logout", "auth.change_password", "sheets.batch"}
 # A path argument named like this takes an id from that table; other ``<name>_id`` take it from
 # the table ``<name>s`` (or ``..._<name>s``: version_id -> standard_versions).
 ID_TABLES = {"org_id": "organizations", "parent_id": "regions"}
 STRING_ARGUMENTS = {"filename": "photo.jpg", "code": "ABCD2345", "kind": "accept", "slug": "todo",
-                    "sheet": "assignment", "letter_kind": "opinion"}
+                    "sheet": "assignment", "letter_kind": "opinion", "number": "阳城体诉〔2026〕0001号"}
 METHODS = ("GET", "POST")
 
 
@@ -64,9 +67,10 @@ def _url(app, rule, real_ids: bool) -> str:
 @pytest.fixture
 def records(app, world):
     """A record in every table an id in a URL points to: a finalized check with a finding, a
-    draft, a registered case."""
+    draft, a registered case, an API token."""
     from datetime import datetime
 
+    from app.api.tokens import issue_token
     from app.cases import services as cases
     from app.cases.models import CaseCategory, CaseType, ChannelClass
     from app.scoping import set_scope
@@ -84,6 +88,7 @@ def records(app, world):
         cases.register_case(cases.NewCase(channel_class=hotline, received_at=received, type=CaseType.HELP,
                                           category=CaseCategory.OTHER, content="咨询"),
                             user("supervisor"), db.session.get(Region, world.county_a.id), received)
+        issue_token("平台", db.session.get(Region, world.county_a.id), user("admin"), received)
         db.session.commit()
 
 
@@ -91,6 +96,13 @@ def test_the_exceptions_are_the_apps_own(app):
     """The views that declare the read-only allowance (app.permissions) are exactly these."""
     declared = {endpoint for endpoint, view in app.view_functions.items() if getattr(view, "read_only_allowed", False)}
     assert declared == READ_ONLY_POSTS
+
+
+def test_the_token_endpoints_are_the_apis_own(app):
+    """The views that declare token authentication (and so skip the session guard and CSRF) are exactly these."""
+    declared = {endpoint for endpoint, view in app.view_functions.items() if getattr(view, "token_authenticated", False)}
+    assert declared == TOKEN_ENDPOINTS
+    assert all(app.url_map._rules_by_endpoint[e][0].rule.startswith("/api/v1/") for e in declared)
 
 
 def test_every_page_requires_login(app, client):
@@ -117,7 +129,9 @@ def test_the_viewer_is_refused_every_change(app, viewer_client, records):
     for rule in posts:
         url = _url(app, rule, real_ids=True)
         response = viewer_client.post(url, data={})
-        if response.status_code != 403:
+        # A session opens nothing of the API: without a token it is 401, whoever is logged in.
+        expected = 401 if rule.endpoint in TOKEN_ENDPOINTS else 403
+        if response.status_code != expected:
             wrong.append((rule.endpoint, url, response.status_code))
     assert not wrong
 

@@ -17,6 +17,8 @@ class ApiToken(Audited, RegionScoped, db.Model):
     __tablename__ = "api_tokens"
     __scope_parent__ = SCOPE_ROOT
     __audit_masked__ = frozenset({"token_hash"})
+    # Touched by every call (at most once a minute): bookkeeping, not a change worth an entry.
+    __audit_exclude__ = frozenset({"last_used_at"})
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(80))

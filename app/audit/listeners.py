@@ -86,10 +86,11 @@ def _changes(obj, action: str) -> dict:
 
 def _actor() -> tuple[int | None, str, str | None, int | None]:
     """(user id, username, remote address, the user's region id) of whoever made the change:
-    the user a background job runs as (scoping.acting_as), the request's user, or the system."""
+    the user a background job or an API call runs as (scoping.acting_as, app.api.calls), the
+    request's user, or the system."""
     acting = g.get("acting_user") if has_app_context() else None
-    if acting is not None:
-        return acting.id, acting.username, None, acting.region_id
+    if acting is not None:  # a job (no request) or an API call made in the token's issuer's name
+        return acting.id, acting.username, request.remote_addr if has_request_context() else None, acting.region_id
     if not has_request_context():
         return None, "系统", None, None
     remote = request.remote_addr

@@ -344,6 +344,7 @@ class PlatformReport:
     status: str = ""
     callback: str = ""
     satisfaction: str = ""
+    visited_at: datetime | None = None  # China time of the platform's 回访, when it says; noted on the timeline
 
 
 PLATFORM_FIELDS = (("status", "platform_status", "平台状态"), ("callback", "platform_callback", "平台回访"),
@@ -364,7 +365,11 @@ def record_platform_report(case: Case, report: PlatformReport, user: User, now: 
     if changes:
         case.platform_updated_at = now
         text = "；".join(f"{label}：{change['to']}" for label, change in changes.items())
-        _record(case, A.PLATFORM_REPORT, user, now, text, {"changes": changes}, actor_name)
+        details = {"changes": changes}
+        if report.visited_at is not None:
+            text += f"（回访时间 {report.visited_at:%Y-%m-%d %H:%M}）"
+            details["visited_at"] = report.visited_at.isoformat()
+        _record(case, A.PLATFORM_REPORT, user, now, text, details, actor_name)
         db.session.flush()
     return list(changes)
 

@@ -1,10 +1,11 @@
 """Demo data for ``flask --app wsgi seed-demo``: every screen has something real to show."""
+from app.demo.api_tokens import DEMO_TOKEN, load_api_token
 from app.demo.cases import load_cases
 from app.demo.inspections import load_inspections
 from app.demo.organizations import load_organizations
 from app.demo.regions import DEMO_PASSWORD, load_regions_and_users
 
-__all__ = ["DEMO_PASSWORD", "load_demo_data"]
+__all__ = ["DEMO_PASSWORD", "DEMO_TOKEN", "load_demo_data"]
 
 
 def load_demo_data(case_count: int | None = None) -> dict[str, int]:
@@ -14,5 +15,6 @@ def load_demo_data(case_count: int | None = None) -> dict[str, int]:
     organizations = load_organizations(regions)
     inspections, rectifications, photos = load_inspections(organizations, users)
     cases = load_cases(users, count=case_count)
+    api_tokens = load_api_token(regions, users)
     return {"区划": len(regions), "用户": len(users), "体育组织": len(organizations),
-            "检查": inspections, "整改": rectifications, "照片": photos, "诉求件": cases}
+            "检查": inspections, "整改": rectifications, "照片": photos, "诉求件": cases, "接口令牌": api_tokens}
