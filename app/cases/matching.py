@@ -26,6 +26,7 @@ from sqlalchemy import and_, func, or_, select
 from app.auth.models import User
 from app.cases.models import ActionKind, Case, CaseMatch, CaseStatus, MatchReason, MatchStatus
 from app.extensions import db
+from app.pagination import in_declared_order
 from app.rules import RuleError
 from app.timeutil import local_to_utc
 from app.versioning import require_version
@@ -37,6 +38,9 @@ SAME_PLACE_SIMILARITY = 80
 # The candidates compared per new case, the closest in time first: enough for the busiest
 # county's month at one township, cheap to score.
 MAX_CANDIDATES = 60
+# The proposals kept per new case, the most alike first: the handler needs the closest
+# earlier cases, not every one a busy place has had this month.
+MAX_PROPOSALS = 3
 DEFAULT_WINDOW_DAYS = 30
 # A case answered or closed is no longer merged into another: its requester has had an answer.
 MERGEABLE = frozenset({CaseStatus.REGISTERED, CaseStatus.ACCEPTED, CaseStatus.DISPATCHED, CaseStatus.HANDLING,
@@ -121,10 +125,13 @@ def candidates(case: Case) -> list[Case]:
 
 
 def propose(case: Case) -> list[CaseMatch]:
-    """Compare a newly registered ``case`` with its candidates and keep a proposal for each
-    match, on the newer of the two (the one that repeats the other)."""
+    """Compare a newly registered ``case`` with its candidates and keep a proposal for the
+    closest matches (a work order first, then the most alike), each on the newer case of the
+    two: the one that repeats the other."""
     proposals = []
-    for found in filter(None, (judge(case, other) for other in candidates(case))):
+    matches = [found for found in (judge(case, other) for other in candidates(case)) if found is not None]
+    matches.sort(key=lambda found: (found.reason != MatchReason.SAME_WORK_ORDER, -found.similarity))
+    for found in matches[:MAX_PROPOSALS]:
         newer, earlier = (case, found.other) if _is_newer(case, found.other) else (found.other, case)
         proposal = CaseMatch(case_id=newer.id, match_id=earlier.id, reason=found.reason,
                              similarity=found.similarity, region_id=newer.region_id)
@@ -147,7 +154,7 @@ def proposals_for(case: Case) -> list[CaseMatch]:
     return db.session.execute(
         select(CaseMatch).join(Case, CaseMatch.match_id == Case.id)
         .where(CaseMatch.case_id == case.id, CaseMatch.status != MatchStatus.DISMISSED)
-        .order_by(CaseMatch.status, Case.received_at.desc())
+        .order_by(in_declared_order(CaseMatch.status, MatchStatus), Case.received_at.desc())
     ).scalars().all()
 
 
