@@ -235,6 +235,8 @@ def decide(match: CaseMatch, status: MatchStatus, user: User, now: datetime, *,
 
 
 def _check_merge(case: Case, other: Case) -> None:
+    if case.round > 1:
+        raise RuleError(f"{case.number} 已答复过（现为第 {case.round} 轮办理），不能再合并为重复件；可以改为关联。")
     if case.status not in MERGEABLE:
         raise RuleError(f"{case.number} 当前为“{case.status.label}”，已答复或已结束的诉求件不能再合并为重复件；"
                         "可以改为关联。")

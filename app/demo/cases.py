@@ -16,6 +16,7 @@ from app.cases.models import (
     Case,
     CaseCategory,
     CaseMatch,
+    CaseStatus,
     CaseType,
     Channel,
     ChannelClass,
@@ -100,9 +101,9 @@ def load_cases(users: dict[str, User], county_code: str = "140522", now: datetim
         place = township.name + spot if spot or kind == CaseType.COMPLAINT else ""
         name, phone = _requester(rng)
         if repeated is not None and rng.random() < 0.03:  # the same caller about the same matter again
-            name, phone, content, category, kind, place = repeated
+            name, phone, content, category, kind, place, township = repeated
             content = words_rng.choice(("再次来电：", "又反映：", "")) + content.removeprefix("再次来电：")
-        repeated = (name, phone, content, category, kind, place)
+        repeated = (name, phone, content, category, kind, place, township)
         channel_classes = classes[code]
         channel_class = channel_classes[0] if len(channel_classes) == 1 or rng.random() < 0.8 else rng.choice(
             channel_classes[1:])
@@ -114,14 +115,35 @@ def load_cases(users: dict[str, User], county_code: str = "140522", now: datetim
         unit = next(u for u in units if u.region_id == township.id)
         _handle(case, rng, received, now, supervisor, clerk if unit is own_unit else None, unit)
         made += 1
+    made += merge_a_repeat_call(supervisor, county, now)
     decide_some_duplicates(supervisor, now)
     return made
 
 
-# How many proposals of each kind the county has decided: every state shows on some case.
-# A merge needs a duplicate not yet answered: the newest proposals of any reason.
-DECISIONS = ((MatchStatus.MERGED, None, 2), (MatchStatus.LINKED, MatchReason.SAME_PHONE, 3),
+# How many proposals of each kind the county has decided besides: every state shows on some case.
+# A merge needs a duplicate not yet answered: the newest proposal of any reason, if one is.
+DECISIONS = ((MatchStatus.MERGED, None, 1), (MatchStatus.LINKED, MatchReason.SAME_PHONE, 3),
              (MatchStatus.DISMISSED, MatchReason.SAME_PLACE, 2))
+
+
+def merge_a_repeat_call(supervisor: User, county: Region, now: datetime) -> int:
+    """An hour ago the caller of a case still being handled called again about it: registered,
+    proposed as a repeat, and merged into the case that answers."""
+    earlier = db.session.execute(
+        select(Case).where(Case.status == CaseStatus.HANDLING, Case.requester_phone != "")
+        .order_by(Case.received_at.desc())
+    ).scalars().first()
+    if earlier is None:
+        return 0
+    received = now - timedelta(hours=1)
+    again = services.register_case(services.NewCase(
+        channel_class=earlier.channel_class, received_at=received, type=earlier.type, category=earlier.category,
+        content="再次来电催问：" + earlier.content, requester_name=earlier.requester_name,
+        requester_phone=earlier.requester_phone, place=earlier.place,
+    ), supervisor, county, received + timedelta(minutes=10))
+    match = next(m for m in matching.proposals_for(again) if m.match_id == earlier.id)
+    matching.decide(match, MatchStatus.MERGED, supervisor, now)
+    return 1
 
 
 def decide_some_duplicates(supervisor: User, now: datetime) -> None:

@@ -233,6 +233,11 @@ def test_a_merge_is_refused_once_the_duplicate_is_answered_or_the_earlier_is_its
         matching.decide(match, MatchStatus.MERGED, supervisor, now)
     assert match.status == MatchStatus.PROPOSED and again.merged_into_id is None
 
+    redone = register(REWORDED[0][1], RECEIVED + timedelta(days=4))
+    redone.round = 2  # 重办 after an unsatisfied caller: answered once already
+    with pytest.raises(RuleError, match="已答复过"):
+        matching.decide(next(m for m in matching.proposals_for(redone)), MatchStatus.MERGED, supervisor, now)
+
     base = register("县体育馆周末不对外开放，希望开放", RECEIVED + timedelta(days=10))
     middle = register("县体育馆周末不对外开放，希望开放", RECEIVED + timedelta(days=11))
     last = register("县体育馆周末不对外开放，希望开放", RECEIVED + timedelta(days=12))
