@@ -20,9 +20,9 @@ PUBLIC_ENDPOINTS = {"static", "auth.login", "main.healthz", "verification.verify
 READ_ONLY_POSTS = {"auth.logout", "auth.change_password", "sheets.batch"}
 # A path argument named like this takes an id from that table; other ``<name>_id`` take it from
 # the table ``<name>s`` (or ``..._<name>s``: version_id -> standard_versions).
-ID_TABLES = {"org_id": "organizations", "parent_id": "regions"}
+ID_TABLES = {"org_id": "organizations", "parent_id": "regions", "match_id": "case_matches"}
 STRING_ARGUMENTS = {"filename": "photo.jpg", "code": "ABCD2345", "kind": "accept", "slug": "todo",
-                    "sheet": "assignment", "letter_kind": "opinion"}
+                    "sheet": "assignment", "letter_kind": "opinion", "decision": "link"}
 METHODS = ("GET", "POST")
 
 
@@ -64,7 +64,7 @@ def _url(app, rule, real_ids: bool) -> str:
 @pytest.fixture
 def records(app, world):
     """A record in every table an id in a URL points to: a finalized check with a finding, a
-    draft, a registered case."""
+    draft, a registered case and its repeat (a duplicate proposal)."""
     from datetime import datetime
 
     from app.cases import services as cases
@@ -81,9 +81,10 @@ def records(app, world):
         set_scope(None)
         hotline = db.session.execute(select(ChannelClass).order_by(ChannelClass.id)).scalars().first()
         received = datetime(2026, 10, 8, 9)
-        cases.register_case(cases.NewCase(channel_class=hotline, received_at=received, type=CaseType.HELP,
-                                          category=CaseCategory.OTHER, content="咨询"),
-                            user("supervisor"), db.session.get(Region, world.county_a.id), received)
+        for _ in range(2):
+            cases.register_case(cases.NewCase(channel_class=hotline, received_at=received, type=CaseType.HELP,
+                                              category=CaseCategory.OTHER, content="咨询", place="凤城镇"),
+                                user("supervisor"), db.session.get(Region, world.county_a.id), received)
         db.session.commit()
 
 

@@ -220,6 +220,10 @@ def test_merging_closes_the_duplicate_pointing_to_the_case_that_answers(desk):
     noted = next(a for a in first.actions if a.kind == A.MERGE)
     assert noted.details["case_id"] == again.id and again.number in noted.text
     assert first.status == S.REGISTERED  # the earlier case answers, for both
+    county = workflow.Actor(is_county=True, handles=False)
+    assert workflow.allowed_steps(again, county) == [] and workflow.allowed_steps(first, county)
+    with pytest.raises(RuleError, match="已作为重复件合并"):
+        services.take_step(again, A.URGE, user("supervisor"), RECEIVED + timedelta(days=4), text="请抓紧。")
     audited = db.session.execute(select(AuditEntry.record_type).where(
         AuditEntry.record_id.in_([str(again.id), str(match.id)]))).scalars().all()
     assert {"cases", "case_matches"} <= set(audited)
@@ -337,6 +341,8 @@ def test_the_case_page_shows_the_proposal_with_its_reason_and_the_ledger_marks_i
     assert "后续重复件" in supervisor.get(f"/cases/{first}").get_data(as_text=True)
     ledger = supervisor.get("/cases").get_data(as_text=True)
     assert ledger.count(">疑似重复</span>") == 1
+    rows = supervisor.get("/cases?q=阳城", headers={"HX-Request": "true"}).get_data(as_text=True)
+    assert "<html" not in rows and rows.count(">疑似重复</span>") == 1
 
 
 def test_linking_through_the_page(app, twins):
