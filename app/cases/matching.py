@@ -10,7 +10,7 @@ its reason and similarity, for the county to link (both stay, cross-referenced),
 newer closes as 重复件 and points to the case that answers) or dismiss.
 
 The thresholds were chosen on realistic pairs, kept as examples in tests/cases/test_matching.py:
-the same caller rewording a complaint scores 47–75; the same caller about another matter, even
+the same caller rewording a complaint scores 47–90; the same caller about another matter, even
 at the same place, stays under 40. Text at the same place must be nearly the same to be a
 duplicate: a different spot of the same township in the same words ("人民公园" for "文化广场")
 scores 76, the same complaint re-typed 80 and more.
@@ -22,6 +22,8 @@ from datetime import datetime, timedelta
 from flask import current_app
 from rapidfuzz import fuzz
 from sqlalchemy import and_, func, or_, select
+from sqlalchemy import case as sql_case
+from sqlalchemy.orm import contains_eager
 
 from app.auth.models import User
 from app.cases.models import ActionKind, Case, CaseMatch, CaseStatus, MatchReason, MatchStatus
@@ -35,8 +37,8 @@ from app.versioning import require_version
 SAME_PHONE_SIMILARITY = 45
 # The same place: someone else (or another channel) reporting it in nearly the same words.
 SAME_PLACE_SIMILARITY = 80
-# The candidates compared per new case, the closest in time first: enough for the busiest
-# county's month at one township, cheap to score.
+# The candidates compared per new case (the same work order and the same phone first, then the
+# latest at the place): enough for the busiest county's month at one township, cheap to score.
 MAX_CANDIDATES = 60
 # The proposals kept per new case, the most alike first: the handler needs the closest
 # earlier cases, not every one a busy place has had this month.
@@ -101,7 +103,7 @@ def judge(case: Case, other: Case) -> Found | None:
 def candidates(case: Case) -> list[Case]:
     """The county's cases that share the phone, the place or the work order with ``case`` and
     were received within the window of it (either side: an import brings older work orders
-    after newer ones), the latest first. Read through the scope of whoever registers."""
+    after newer ones). Read through the scope of whoever registers."""
     shared = []
     if case.requester_phone:
         shared.append(Case.requester_phone == case.requester_phone)
@@ -117,10 +119,14 @@ def candidates(case: Case) -> list[Case]:
     in_window = and_(Case.received_at >= case.received_at - span, Case.received_at <= case.received_at + span,
                      or_(*shared)) if shared else None
     conditions = [c for c in (in_window, same_order) if c is not None]
+    # A busy place's cases must not crowd the caller's own earlier calls out of the limit.
+    first = [sql_case((Case.external_id == case.external_id, 0), else_=1)] if case.external_id else []
+    if case.requester_phone:
+        first.append(sql_case((Case.requester_phone == case.requester_phone, 0), else_=1))
     return db.session.execute(
         select(Case).where(Case.county_id == case.county_id, Case.id != case.id, Case.merged_into_id.is_(None),
                            or_(*conditions))
-        .order_by(Case.received_at.desc(), Case.id.desc()).limit(MAX_CANDIDATES)
+        .order_by(*first, Case.received_at.desc(), Case.id.desc()).limit(MAX_CANDIDATES)
     ).scalars().all()
 
 
@@ -154,6 +160,7 @@ def proposals_for(case: Case) -> list[CaseMatch]:
     return db.session.execute(
         select(CaseMatch).join(Case, CaseMatch.match_id == Case.id)
         .where(CaseMatch.case_id == case.id, CaseMatch.status != MatchStatus.DISMISSED)
+        .options(contains_eager(CaseMatch.match))
         .order_by(in_declared_order(CaseMatch.status, MatchStatus), Case.received_at.desc())
     ).scalars().all()
 
@@ -163,6 +170,7 @@ def repeats_of(case: Case) -> list[CaseMatch]:
     return db.session.execute(
         select(CaseMatch).join(Case, CaseMatch.case_id == Case.id)
         .where(CaseMatch.match_id == case.id, CaseMatch.status != MatchStatus.DISMISSED)
+        .options(contains_eager(CaseMatch.case))
         .order_by(Case.received_at)
     ).scalars().all()
 

@@ -177,6 +177,15 @@ def test_an_older_work_order_imported_later_is_the_repeat(desk):
     assert proposals(older) == [] and proposals(newer) == [(older.id, MatchReason.SAME_PHONE)]
 
 
+def test_a_busy_place_does_not_crowd_out_the_callers_earlier_call(desk, monkeypatch):
+    monkeypatch.setattr(matching, "MAX_CANDIDATES", 2)
+    first = register(REWORDED[3][0], place="凤城镇文化广场")
+    for day, matter in enumerate(("健身器材损坏", "篮球架松动", "广场舞太吵"), start=1):
+        register(matter, RECEIVED + timedelta(days=day), phone=f"1390000000{day}", place="凤城镇文化广场")
+    again = register(REWORDED[3][1], RECEIVED + timedelta(days=5), place="凤城镇文化广场")
+    assert proposals(again) == [(first.id, MatchReason.SAME_PHONE)]
+
+
 def test_another_countys_cases_are_never_candidates(desk, world):
     from app.scoping import set_scope
 
