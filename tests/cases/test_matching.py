@@ -374,6 +374,7 @@ def test_merging_through_the_page(app, twins):
     with app.app_context():
         case = db.session.get(Case, again)
         assert (case.status, case.merged_into_id) == (S.CLOSED, first)
+    assert '已办结<small class="hint">重复件</small>' in supervisor.get("/cases").get_data(as_text=True)
     refused = decide(supervisor, app, again, match, "dismiss")
     assert refused.status_code == 422 and "已处理" in refused.get_data(as_text=True)
 
