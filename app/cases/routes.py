@@ -141,7 +141,7 @@ def _load(case_id: int) -> Case:
 
 
 def _page(case: Case, status: int = 200, *, revealed: bool = False, forms: dict | None = None, stale=None,
-          kept_files=(), match_error: tuple[int, str] | None = None):
+          kept_files=(), match_error: str | None = None):
     now = local_now()
     calendar = services.load_calendar()
     actor = services.actor_for(case, current_user)
@@ -389,15 +389,15 @@ def decide_match(case_id: int, match_id: int, decision: str):
     status, words = MATCH_DECISIONS[decision]
     other_number = match.match.number
     if not form.validate_on_submit():
-        return _page(case, 422, match_error=(match.id, "请刷新页面后重试。"))
+        return _page(case, 422, match_error="请刷新页面后重试。")
     try:
         matching.decide(match, status, current_user, local_now(), opened_version=form.opened_version)
     except StaleEdit as error:
         db.session.rollback()
-        return _page(_load(case_id), 409, stale=error.latest, match_error=(match_id, error.message))
+        return _page(_load(case_id), 409, stale=error.latest, match_error=error.message)
     except RuleError as error:
         db.session.rollback()
-        return _page(_load(case_id), 422, match_error=(match_id, error.message))
+        return _page(_load(case_id), 422, match_error=error.message)
     db.session.commit()
     flash(f"{case.number}：已{words}（{other_number}）。", "success")
     return redirect(url_for("cases.detail", case_id=case.id), 303)

@@ -379,6 +379,15 @@ def test_merging_through_the_page(app, twins):
     assert refused.status_code == 422 and "已处理" in refused.get_data(as_text=True)
 
 
+def test_a_second_decision_on_a_dismissed_proposal_says_why(app, twins):
+    supervisor, first, again, match = twins
+    assert decide(supervisor, app, again, match, "dismiss").status_code == 303
+    page = supervisor.get(f"/cases/{again}").get_data(as_text=True)
+    assert "疑似重复件" not in page  # nothing left to show
+    refused = decide(supervisor, app, again, match, "link")
+    assert refused.status_code == 422 and "这条疑似重复已处理（不是重复件）" in refused.get_data(as_text=True)
+
+
 def test_a_stale_decision_is_refused_with_the_change_shown(app, twins):
     supervisor, first, again, match = twins
     opened = version_of(app, again)
