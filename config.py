@@ -78,6 +78,8 @@ class Config:
 
     PASSWORD_HASH_METHOD = "scrypt"
     PER_PAGE = 50
+    # 重复件/重复来电: a new case is compared with the cases received this many days either side of it.
+    DUPLICATE_WINDOW_DAYS = int(os.environ.get("DUPLICATE_WINDOW_DAYS", "30"))
     # Background jobs (batch PDFs): a thread in each app process runs them (the embedded default);
     # set JOBS_IN_PROCESS=0 when separate `flask --app wsgi worker` processes do.
     JOBS_IN_PROCESS = os.environ.get("JOBS_IN_PROCESS", "1") != "0"

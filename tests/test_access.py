@@ -23,9 +23,10 @@ TOKEN_ENDPOINTS = {"api.channels", "api.case", "api.cases", "api.create_case", "
 READ_ONLY_POSTS = {"auth.logout", "auth.change_password", "sheets.batch"}
 # A path argument named like this takes an id from that table; other ``<name>_id`` take it from
 # the table ``<name>s`` (or ``..._<name>s``: version_id -> standard_versions).
-ID_TABLES = {"org_id": "organizations", "parent_id": "regions"}
+ID_TABLES = {"org_id": "organizations", "parent_id": "regions", "match_id": "case_matches"}
 STRING_ARGUMENTS = {"filename": "photo.jpg", "code": "ABCD2345", "kind": "accept", "slug": "todo",
-                    "sheet": "assignment", "letter_kind": "opinion", "number": "阳城体诉〔2026〕0001号"}
+                    "sheet": "assignment", "letter_kind": "opinion", "number": "阳城体诉〔2026〕0001号",
+                    "decision": "link"}
 METHODS = ("GET", "POST")
 
 
@@ -67,7 +68,7 @@ def _url(app, rule, real_ids: bool) -> str:
 @pytest.fixture
 def records(app, world):
     """A record in every table an id in a URL points to: a finalized check with a finding, a
-    draft, a registered case, an API token."""
+    draft, a registered case and its repeat (a duplicate proposal), an API token."""
     from datetime import datetime
 
     from app.api.tokens import issue_token
@@ -85,9 +86,10 @@ def records(app, world):
         set_scope(None)
         hotline = db.session.execute(select(ChannelClass).order_by(ChannelClass.id)).scalars().first()
         received = datetime(2026, 10, 8, 9)
-        cases.register_case(cases.NewCase(channel_class=hotline, received_at=received, type=CaseType.HELP,
-                                          category=CaseCategory.OTHER, content="咨询"),
-                            user("supervisor"), db.session.get(Region, world.county_a.id), received)
+        for _ in range(2):
+            cases.register_case(cases.NewCase(channel_class=hotline, received_at=received, type=CaseType.HELP,
+                                              category=CaseCategory.OTHER, content="咨询", place="凤城镇"),
+                                user("supervisor"), db.session.get(Region, world.county_a.id), received)
         issue_token("平台", db.session.get(Region, world.county_a.id), user("admin"), received)
         db.session.commit()
 

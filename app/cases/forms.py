@@ -60,6 +60,11 @@ class StepForm(EditForm):
                         invalid_value_message="延长天数应为整数。")
 
 
+class MatchForm(EditForm):
+    """A decision on a duplicate proposal (关联, 合并, 不是重复件): only the case's row version,
+    so a decision made on a page someone else has since changed is refused."""
+
+
 class CaseFilters(FilterForm):
     """The ledger's filters: the page, its Excel, its PDF and the API read the same ones."""
 

@@ -202,6 +202,9 @@ class Case(RowVersioned, Audited, RegionScoped, db.Model):
         UniqueConstraint("channel_id", "external_id"),
         Index("ix_cases_region_received", "region_id", "received_at", "id"),
         Index("ix_cases_region_status", "region_id", "status"),
+        # Duplicate candidates: the county's cases around a date, and a caller's earlier cases.
+        Index("ix_cases_county_received", "county_id", "received_at"),
+        Index("ix_cases_requester_phone", "requester_phone"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

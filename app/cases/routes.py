@@ -9,10 +9,10 @@ from werkzeug.datastructures import MultiDict
 from app.attachments import kept
 from app.attachments.services import ACCEPT_ATTR, attachments_for
 from app.auth.models import User
-from app.cases import exports, paper, services, workflow
+from app.cases import exports, matching, paper, services, workflow
 from app.cases.calendar import LIBRARY_YEARS, parse_dates
 from app.cases.deadlines import Limit, Unit
-from app.cases.forms import CaseForm, LimitForm, MemberForm, OfficeForm, StepForm, YearArrangementForm
+from app.cases.forms import CaseForm, LimitForm, MatchForm, MemberForm, OfficeForm, StepForm, YearArrangementForm
 from app.cases.ledger import countdown, ledger_filters, ledger_query, next_dues
 from app.cases.masking import mask_name, mask_phone
 from app.cases.models import (
@@ -22,10 +22,12 @@ from app.cases.models import (
     Case,
     CaseAction,
     CaseDeadline,
+    CaseMatch,
     ChannelClass,
     DeadlineKind,
     DeadlineRule,
     HandlingUnit,
+    MatchStatus,
     UnitKind,
 )
 from app.extensions import db
@@ -57,7 +59,8 @@ def index():
     dues = next_dues([case.id for case in page.items])
     return render("cases/index.html", "cases/_rows.html", page=page, filters=filters, q=filters.q.data,
                   now=now, calendar=calendar, dues=dues, countdown=countdown,
-                  mask_name=mask_name, mask_phone=mask_phone)
+                  mask_name=mask_name, mask_phone=mask_phone,
+                  possible_duplicates=matching.with_open_proposals([c.id for c in page.items]))
 
 
 @bp.route("/cases.xlsx")
@@ -140,7 +143,7 @@ def _load(case_id: int) -> Case:
 
 
 def _page(case: Case, status: int = 200, *, revealed: bool = False, forms: dict | None = None, stale=None,
-          kept_files=()):
+          kept_files=(), match_error: str | None = None):
     now = local_now()
     calendar = services.load_calendar()
     actor = services.actor_for(case, current_user)
@@ -163,7 +166,10 @@ def _page(case: Case, status: int = 200, *, revealed: bool = False, forms: dict 
         supervision=(workflow.next_rung(case), workflow.supervision_reasons(case, now, services.is_repeated(case)))
         if current_user.is_county else None, ladder=SUPERVISION_LADDER, letters=paper.letters_for(case),
         evidence=attachments_for(CaseAction.__tablename__, [a.id for a in case.actions]), accept=ACCEPT_ATTR,
-        kept_files=list(kept_files),
+        kept_files=list(kept_files), proposals=matching.proposals_for(case), repeats=matching.repeats_of(case),
+        may_decide=current_user.is_county and current_user.can_write, mergeable=case.status in matching.MERGEABLE,
+        match_form=MatchForm(formdata=None, row_version=case.row_version), match_error=match_error,
+        mask_name=mask_name, mask_phone=mask_phone,
     ), status
 
 
@@ -362,6 +368,41 @@ def notice(case_id: int, action_id: int):
         abort(404)
     return send_download(paper.notice_pdf(case, action), paper.paper_name(case, f"{action.kind.label}通知"),
                          inline=True, fallback=ascii_name(action.kind.value, case.year, case.serial, suffix=".pdf"))
+
+
+# A handler's decision on a duplicate proposal: its address, the match's status, and the words of the flash.
+MATCH_DECISIONS = {"link": (MatchStatus.LINKED, "关联"), "merge": (MatchStatus.MERGED, "合并为重复件"),
+                   "dismiss": (MatchStatus.DISMISSED, "标记为不是重复件")}
+
+
+@bp.route("/cases/<int:case_id>/matches/<int:match_id>/<any(link, merge, dismiss):decision>", methods=["POST"])
+@login_required
+def decide_match(case_id: int, match_id: int, decision: str):
+    """关联, 合并为重复件 or 不是重复件: the county's decision on one proposal of the case page."""
+    case = _load(case_id)
+    match = db.session.execute(
+        select(CaseMatch).where(CaseMatch.id == match_id, CaseMatch.case_id == case.id)
+    ).scalar_one_or_none()
+    if match is None or match.match is None:
+        abort(404)
+    if not (current_user.is_county and current_user.can_write):
+        abort(403)
+    form = MatchForm()
+    status, words = MATCH_DECISIONS[decision]
+    other_number = match.match.number
+    if not form.validate_on_submit():
+        return _page(case, 422, match_error="请刷新页面后重试。")
+    try:
+        matching.decide(match, status, current_user, local_now(), opened_version=form.opened_version)
+    except StaleEdit as error:
+        db.session.rollback()
+        return _page(_load(case_id), 409, stale=error.latest, match_error=error.message)
+    except RuleError as error:
+        db.session.rollback()
+        return _page(_load(case_id), 422, match_error=error.message)
+    db.session.commit()
+    flash(f"{case.number}：已{words}（{other_number}）。", "success")
+    return redirect(url_for("cases.detail", case_id=case.id), 303)
 
 
 @bp.route("/cases/<int:case_id>/steps/<kind>", methods=["POST"])

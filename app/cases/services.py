@@ -14,7 +14,7 @@ from sqlalchemy.orm import selectinload
 from app.attachments.services import attach
 from app.audit.listeners import record_view
 from app.auth.models import User
-from app.cases import workflow
+from app.cases import matching, workflow
 from app.cases.calendar import WorkCalendar
 from app.cases.deadlines import Limit, Unit, due
 from app.cases.models import (
@@ -331,6 +331,7 @@ def register_case(new: NewCase, user: User, region: Region, now: datetime, *, ac
                                  "建议不予受理。")
     _record(case, A.REGISTER, user, now, "", details, actor_name)
     db.session.flush()
+    matching.propose(case)  # by every route (the form, an import, the API): its possible duplicates
     return case
 
 
@@ -376,20 +377,11 @@ def record_platform_report(case: Case, report: PlatformReport, user: User, now: 
 
 # --------------------------------------------------------------------------- supervision
 
-REPEAT_WINDOW_DAYS = 30
-
-
 def is_repeated(case: Case) -> bool:
-    """Another case from the same phone about the same kind of matter within a month: a repeated
-    call (重复来电), a trigger for supervision and a KPI."""
-    if not case.requester_phone:
-        return False
-    window = timedelta(days=REPEAT_WINDOW_DAYS)
-    return db.session.execute(
-        select(Case.id).where(Case.id != case.id, Case.requester_phone == case.requester_phone,
-                              Case.category == case.category, Case.received_at >= case.received_at - window,
-                              Case.received_at <= case.received_at + window).limit(1)
-    ).first() is not None
+    """The same caller again about the same matter (重复来电): a same-phone duplicate proposal on
+    either side of the case that nobody has dismissed. A trigger for supervision and a KPI
+    (``matching.count_repeat_calls``)."""
+    return db.session.execute(select(matching.repeated_call(case.id))).scalar()
 
 
 def rechecked_before(case: Case) -> str | None:
@@ -558,6 +550,16 @@ def _extend(case: Case, days: int) -> None:
     db.session.add(CaseDeadline(case=case, kind=DeadlineKind.ANSWER, rule_id=answer.rule_id, round=case.round,
                                 starts_at=answer.starts_at, due_at=extended.at, provisional=extended.provisional,
                                 moved_from=extended.moved_from, region_id=case.region_id))
+
+
+def cancel_deadlines(case: Case) -> None:
+    """Every open deadline of the case is no longer due (it was merged into another, say)."""
+    _cancel(case)
+
+
+def record(case: Case, kind: ActionKind, user: User, now: datetime, text: str = "", details: dict | None = None) -> CaseAction:
+    """A timeline entry for a change made outside the workflow's steps (a duplicate linked or merged)."""
+    return _record(case, kind, user, now, text, details or {})
 
 
 def _record(case: Case, kind: ActionKind, user: User, now: datetime, text: str, details: dict,

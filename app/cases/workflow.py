@@ -114,6 +114,8 @@ def refusal(case: Case, kind: ActionKind, actor: Actor, *, text: str = "", detai
         return Refusal("不能进行此操作。")
     if not actor.can_write:
         return Refusal("只读账号不能办理诉求件。")
+    if case.merged_into_id is not None:
+        return Refusal("本件已作为重复件合并，由它合并到的诉求件答复，请在该件上办理。")
     if step.by == "county" and not actor.is_county:
         return Refusal(f"“{kind.label}”由县级业务人员办理。")
     if step.by == "handler" and not actor.handles:

@@ -1,18 +1,31 @@
 """Demo cases: a year of the demo county's 诉求件 in the mix the seeds describe ("办理回复12345服务
 热线的信访投诉件1114余件", "全年共接待31次"): mostly 12345 calls, a few dozen visits and letters,
 a handful of proposals; in every state, some overdue, some repeated calls about the same matter,
-some received over the National Day holiday. Each one is registered and handled through the
-services, so its number, deadlines and timeline are what the desk itself would have made."""
+some received over the National Day holiday, duplicates proposed, a few of them linked, merged or
+dismissed. Each one is registered and handled through the services, so its number, deadlines,
+proposals and timeline are what the desk itself would have made."""
 import random
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
 from app.auth.models import User
-from app.cases import services
-from app.cases.models import ActionKind, CaseCategory, CaseType, Channel, ChannelClass
+from app.cases import matching, services
+from app.cases.models import (
+    ActionKind,
+    Case,
+    CaseCategory,
+    CaseMatch,
+    CaseStatus,
+    CaseType,
+    Channel,
+    ChannelClass,
+    MatchReason,
+    MatchStatus,
+)
 from app.extensions import db
 from app.regions.models import Region
+from app.rules import RuleError
 from app.timeutil import local_now
 
 A = ActionKind
@@ -20,17 +33,21 @@ A = ActionKind
 MIX = (("hotline12345", 1000), ("petition_visit", 31), ("petition_letter", 24), ("petition_online", 12),
        ("online_qa", 14), ("npc_suggestion", 4), ("cppcc_proposal", 5), ("leader_assigned", 8), ("other", 6))
 MATTERS = (
-    (CaseCategory.EQUIPMENT_DAMAGE, CaseType.COMPLAINT, "{place}的健身器材{thing}损坏，存在安全隐患，希望尽快维修。"),
+    (CaseCategory.EQUIPMENT_DAMAGE, CaseType.COMPLAINT, "{place}{spot}的健身器材{thing}损坏，存在安全隐患，希望尽快维修。"),
     (CaseCategory.VENUE_OPENING, CaseType.CONSULTATION, "咨询{place}体育馆周末和节假日的开放时间及收费标准。"),
     (CaseCategory.VENUE_OPENING, CaseType.COMPLAINT, "{place}学校体育场地未按规定向社会开放。"),
-    (CaseCategory.NOISE, CaseType.COMPLAINT, "{place}广场舞音响声音过大，晚上九点后仍未停止，影响休息。"),
+    (CaseCategory.NOISE, CaseType.COMPLAINT, "{place}{spot}广场舞音响声音过大，晚上九点后仍未停止，影响休息。"),
     (CaseCategory.TRAINING_REFUND, CaseType.COMPLAINT, "孩子在{place}的体育培训机构报名后机构停课，要求退还剩余课时费。"),
     (CaseCategory.EVENTS, CaseType.CONSULTATION, "咨询{place}全民健身运动会的报名方式和比赛项目。"),
     (CaseCategory.ORGANIZATIONS, CaseType.SUGGESTION, "建议在{place}成立老年人体育协会，组织太极拳、门球活动。"),
-    (CaseCategory.EQUIPMENT_DAMAGE, CaseType.HELP, "{place}篮球架{thing}松动，请求派人查看。"),
+    (CaseCategory.EQUIPMENT_DAMAGE, CaseType.HELP, "{place}{spot}篮球架{thing}松动，请求派人查看。"),
     (CaseCategory.OTHER, CaseType.PRAISE, "{place}体育总会组织的乒乓球比赛很好，感谢工作人员。"),
 )
 THINGS = ("单杠", "太空漫步机", "扭腰器", "篮球架", "乒乓球台", "健骑机")
+SPOTS = ("文化广场", "人民公园", "全民健身广场", "滨河公园", "中心小学操场", "老年活动中心", "村委会广场")
+# How callers open and close: the same matter is seldom told twice in the same words.
+OPENINGS = ("", "", "来电反映：", "市民反映，", "来电人称，", "诉求人反映：")
+CLOSINGS = ("", "", "已经好几天了。", "希望相关部门重视。", "请尽快处理。", "多次向村里反映未果。")
 SURNAMES = "王李张刘陈杨赵黄周吴徐孙马胡郭何高林罗郑"
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀英华"
 REPLIES = {"已解决": "经现场核实，已于当日安排维修（处理），诉求人反映的问题已解决。",
@@ -49,6 +66,7 @@ def load_cases(users: dict[str, User], county_code: str = "140522", now: datetim
                count: int | None = None) -> int:
     """The county's cases of the past year up to ``now`` (China time); ``count`` scales the mix."""
     rng = random.Random(2026)
+    words_rng = random.Random(2027)  # the wording only: the cases' mix and course stay as they were
     now = now or local_now().replace(second=0, microsecond=0)
     county = db.session.execute(select(Region).where(Region.code == county_code)).scalar_one()
     supervisor, clerk = users["supervisor"], users["clerk"]
@@ -76,23 +94,77 @@ def load_cases(users: dict[str, User], county_code: str = "140522", now: datetim
         category, kind, words = rng.choice(MATTERS)
         # A third of the matters lie in the demo clerk's own township: 我的待办 has some to show.
         township = own_township if rng.random() < 0.35 else rng.choice(townships)
-        content = words.format(place=township.name, thing=rng.choice(THINGS))
+        spot = words_rng.choice(SPOTS) if "{spot}" in words else ""
+        content = words_rng.choice(OPENINGS) + words.format(place=township.name, spot=spot, thing=rng.choice(THINGS)) \
+            + words_rng.choice(CLOSINGS)
+        # A question, a suggestion or a thank-you happens nowhere in particular.
+        place = township.name + spot if spot or kind == CaseType.COMPLAINT else ""
         name, phone = _requester(rng)
         if repeated is not None and rng.random() < 0.03:  # the same caller about the same matter again
-            name, phone, content, category, kind = repeated
-        repeated = (name, phone, content, category, kind)
+            name, phone, content, category, kind, place, township = repeated
+            content = words_rng.choice(("再次来电：", "又反映：", "")) + content.removeprefix("再次来电：")
+        repeated = (name, phone, content, category, kind, place, township)
         channel_classes = classes[code]
         channel_class = channel_classes[0] if len(channel_classes) == 1 or rng.random() < 0.8 else rng.choice(
             channel_classes[1:])
         case = services.register_case(services.NewCase(
             channel_class=channel_class, received_at=received, type=kind, category=category, content=content,
-            requester_name=name, requester_phone=phone, place=township.name,
+            requester_name=name, requester_phone=phone, place=place,
             external_id=f"GD{received:%Y%m%d}{index:05d}" if code == "hotline12345" else None,
         ), supervisor, county, received + timedelta(minutes=10))
         unit = next(u for u in units if u.region_id == township.id)
         _handle(case, rng, received, now, supervisor, clerk if unit is own_unit else None, unit)
         made += 1
+    made += merge_a_repeat_call(supervisor, county, now)
+    decide_some_duplicates(supervisor, now)
     return made
+
+
+# How many proposals of each kind the county has decided besides: every state shows on some case.
+# A merge needs a duplicate not yet answered: the newest proposal of any reason, if one is.
+DECISIONS = ((MatchStatus.MERGED, None, 1), (MatchStatus.LINKED, MatchReason.SAME_PHONE, 3),
+             (MatchStatus.DISMISSED, MatchReason.SAME_PLACE, 2))
+
+
+def merge_a_repeat_call(supervisor: User, county: Region, now: datetime) -> int:
+    """An hour ago the caller of a case still being handled called again about it: registered,
+    proposed as a repeat, and merged into the case that answers."""
+    earlier = db.session.execute(
+        select(Case).where(Case.status == CaseStatus.HANDLING, Case.requester_phone != "")
+        .order_by(Case.received_at.desc())
+    ).scalars().first()
+    if earlier is None:
+        return 0
+    received = now - timedelta(hours=1)
+    again = services.register_case(services.NewCase(
+        channel_class=earlier.channel_class, received_at=received, type=earlier.type, category=earlier.category,
+        content="再次来电催问：" + earlier.content, requester_name=earlier.requester_name,
+        requester_phone=earlier.requester_phone, place=earlier.place,
+    ), supervisor, county, received + timedelta(minutes=10))
+    match = next(m for m in matching.proposals_for(again) if m.match_id == earlier.id)
+    matching.decide(match, MatchStatus.MERGED, supervisor, now)
+    return 1
+
+
+def decide_some_duplicates(supervisor: User, now: datetime) -> None:
+    """The newest proposals decided by the county's supervisor, as the desk would: the repeated
+    calls still open merged into the first call, a few linked, a few at the same place dismissed."""
+    proposed = db.session.execute(
+        select(CaseMatch).join(Case, CaseMatch.case_id == Case.id).where(CaseMatch.status == MatchStatus.PROPOSED)
+        .order_by(Case.received_at.desc(), CaseMatch.id)
+    ).scalars().all()
+    for status, reason, wanted in DECISIONS:
+        for match in proposed:
+            if wanted == 0:
+                break
+            if match.status != MatchStatus.PROPOSED or reason not in (None, match.reason):
+                continue
+            try:
+                with db.session.begin_nested():
+                    matching.decide(match, status, supervisor, now)
+            except RuleError:  # already answered: the next one
+                continue
+            wanted -= 1
 
 
 def _handle(case, rng, received, now, supervisor, clerk, unit) -> None:

@@ -141,10 +141,10 @@ def test_two_people_acting_on_one_case_at_once(app, client_as):
         assert db.session.get(Case, case_id).status == CaseStatus.ACCEPTED
 
 
-def _case_addresses(app, case_id: int, action_id: int):
+def _case_addresses(app, case_id: int, action_id: int, match_id: int):
     """Every address of the app that names a case, found from the url map (a new one is covered)."""
     values = {"case_id": case_id, "action_id": action_id, "kind": "accept", "sheet": "assignment",
-              "letter_kind": "accept_notice"}
+              "letter_kind": "accept_notice", "match_id": match_id, "decision": "dismiss"}
     addresses = []
     with app.test_request_context():
         for rule in app.url_map.iter_rules():
@@ -157,17 +157,19 @@ def _case_addresses(app, case_id: int, action_id: int):
 @pytest.mark.parametrize("username", ["supervisor_b", "clerk_b", "clerk_a2"])
 def test_another_regions_users_get_404_on_every_case_address(app, client_as, username):
     supervisor = client_as("supervisor")
+    registered(supervisor, channel="来信")  # the earlier case the next one repeats: a proposal to decide on
     case_id = registered(supervisor, channel="来信")
     step(supervisor, app, case_id, "accept")
     units = units_offered(supervisor.get(f"/cases/{case_id}").get_data(as_text=True).split("steps/dispatch")[1])
     step(supervisor, app, case_id, "dispatch", unit_id=units["凤城镇"])
     step(supervisor, app, case_id, "urge", text="请抓紧。")
     with app.app_context():
-        from app.cases.models import CaseAction
+        from app.cases.models import CaseAction, CaseMatch
 
         urge = db.session.execute(select(CaseAction.id).where(CaseAction.case_id == case_id)
                                   .order_by(CaseAction.id.desc())).scalars().first()
-    addresses = _case_addresses(app, case_id, urge)
+        match = db.session.execute(select(CaseMatch.id).where(CaseMatch.case_id == case_id)).scalar_one()
+    addresses = _case_addresses(app, case_id, urge, match)
     assert len(addresses) >= 6  # page, reveal, steps, paper, letters, notices …
     for method, address in addresses:
         assert supervisor.open(address, method=method).status_code != 404, address  # they exist
