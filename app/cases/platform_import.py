@@ -75,8 +75,8 @@ KNOWN_HEADERS = frozenset(s for f in FIELDS for s in f.synonyms) | {"承办单�
 PLATFORM_KEYS = ("status", "callback", "satisfaction")
 
 # The platform's words for a type, when they are not the desk's label itself.
-TYPE_WORDS = (("表扬", CaseType.PRAISE), ("感谢", CaseType.PRAISE), ("举报", CaseType.REPORT),
-              ("投诉", CaseType.COMPLAINT), ("求助", CaseType.HELP), ("建议", CaseType.SUGGESTION),
+TYPE_WORDS = (("表扬", CaseType.PRAISE), ("感谢", CaseType.PRAISE), ("投诉", CaseType.COMPLAINT),
+              ("举报", CaseType.REPORT), ("求助", CaseType.HELP), ("建议", CaseType.SUGGESTION),
               ("意见", CaseType.SUGGESTION), ("咨询", CaseType.CONSULTATION))
 # Keywords of the desk's categories in a platform's classification (or, failing that, the content).
 CATEGORY_WORDS = ((CaseCategory.EQUIPMENT_DAMAGE, ("健身器材", "器材", "健身设施", "路径")),
@@ -134,7 +134,7 @@ def remember_mapping(county: Region, channel: Channel, mapping: dict[str, str], 
     columns = {k: h for k, h in mapping.items() if k in FIELD_BY_KEY and h}
     record = saved_mapping(county, channel)
     if record is None:
-        record = ImportMapping(region_id=county.id, channel_id=channel.id, columns=columns, updated_by_id=user.id)
+        record = ImportMapping(region_id=county.id, channel=channel, columns=columns, updated_by_id=user.id)
         db.session.add(record)
     elif record.columns != columns:
         record.columns, record.updated_by_id = columns, user.id
@@ -482,11 +482,15 @@ def queue_import(token: str, channel: Channel, mapping: dict[str, str], county: 
                                    "county_id": county.id}, user=user, total=rows)
 
 
-@job_handler(JOB_KIND, Wording("行", "已导入", "正在写出导入结果…"))
+@job_handler(JOB_KIND, Wording("行", "已检查", "正在写入诉求件…"))
 def run_import(job, progress: Progress) -> JobResult:
     """The ``case_platform_import`` job: the kept upload previewed again (the cases here may
     have changed since) and written as its creator, all rows or none (jobs.services.run_job
-    commits once, or rolls back and shows the RuleError's sentence on the job's page)."""
+    commits once, or rolls back and shows the RuleError's sentence on the job's page).
+
+    SQLite lets one connection write at a time: while the import's transaction is open, the
+    job's row cannot take its progress from another connection, so there the page shows the
+    rows checked and then that they are being written; a server database shows each row written."""
     params = job.params
     path = pending.upload_path(params["token"])
     if path is None:
@@ -500,9 +504,10 @@ def run_import(job, progress: Progress) -> JobResult:
         first = preview.error_rows[0].messages()[0]
         raise RuleError(f"文件中有 {len(preview.error_rows)} 行错误（如 {first}），未导入任何数据。请重新上传并预览。")
     total = len(preview.rows)
-    progress(0, total)
-    applied = apply(preview, creator, county, now, progress)
-    progress(total, total)
+    live = db.engine.dialect.name != "sqlite"
+    progress(0 if live else total, total)
+    db.session.commit()  # the check read; the writing starts its own transaction
+    applied = apply(preview, creator, county, now, progress if live else None)
     out = jobs.result_path(job, ".xlsx")
     out.write_bytes(result_workbook(applied, preview))
     pending.discard_upload(params["token"])
