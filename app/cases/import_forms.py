@@ -1,6 +1,6 @@
 """The forms of a platform export's import: the upload, and the mapping of its columns."""
 from flask_wtf.file import FileField, FileRequired
-from wtforms import HiddenField, SelectField
+from wtforms import SelectField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired
 
@@ -22,17 +22,20 @@ class UploadForm(Form):
 
 
 class MappingForm(Form):
-    """One select per case field, offering the file's headers; ``confirm`` posts it again as
-    hidden values with the preview's confirmation."""
-
-    token = HiddenField()
+    """One select per case field, offering the file's headers; the preview's confirmation posts
+    it again as hidden values."""
 
     def mapping(self) -> dict[str, str]:
         return {f.key: self[f.key].data for f in FIELDS if self[f.key].data}
 
 
-def mapping_form(headers: list[str], proposed: dict[str, str] | None = None, **kwargs) -> MappingForm:
-    choices = [SelectChoice("", "（不导入）")] + [SelectChoice(h, h) for h in headers if h]
+def mapping_form(headers: list[str], proposed: dict[str, str] | None = None, examples: dict[str, str] | None = None,
+                 **kwargs) -> MappingForm:
+    """``examples``: a value of each column, shown beside its name so a column is recognised
+    whatever the file calls it."""
+    examples = examples or {}
+    choices = [SelectChoice("", "（不导入）")] + [
+        SelectChoice(h, f"{h}（如：{_short(examples[h])}）" if examples.get(h) else h) for h in headers if h]
 
     class FileMappingForm(MappingForm):
         pass
@@ -43,3 +46,7 @@ def mapping_form(headers: list[str], proposed: dict[str, str] | None = None, **k
                                                     description=f.hint,
                                                     invalid_choice_message="请从文件的列中选择。"))
     return FileMappingForm(**kwargs)
+
+
+def _short(text: str, length: int = 16) -> str:
+    return text if len(text) <= length else text[:length] + "…"

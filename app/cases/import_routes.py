@@ -95,7 +95,8 @@ def mapping(token: str):
         _forget(token)
         flash(error.message, "error")
         return redirect(url_for("case_import.upload"), 303)
-    form = mapping_form(table.headers, imports.proposed_mapping(table.headers, county, channel))
+    form = mapping_form(table.headers, imports.proposed_mapping(table.headers, county, channel),
+                        imports.examples(table))
     if form.validate_on_submit():
         chosen = form.mapping()
         problems = imports.mapping_problems(chosen, table.headers)

@@ -117,6 +117,16 @@ def proposed_mapping(headers: list[str], county: Region, channel: Channel) -> di
     return remembered | {k: h for k, h in guessed.items() if k not in remembered and h not in taken}
 
 
+def examples(table: Table, rows: int = 20) -> dict[str, str]:
+    """A value of each column, from the first rows that have one."""
+    found: dict[str, str] = {}
+    for _, values in table.rows[:rows]:
+        for header, value in zip(table.headers, values, strict=True):
+            if header and header not in found and (text := cell_text(value).strip()):
+                found[header] = " ".join(text.split())
+    return found
+
+
 def mapping_problems(mapping: dict[str, str], headers: list[str]) -> dict[str, str]:
     """Field key -> sentence: a required field without a column, a column that is not in the file."""
     problems = {}
