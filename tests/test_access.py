@@ -22,7 +22,7 @@ READ_ONLY_POSTS = {"auth.logout", "auth.change_password", "sheets.batch"}
 # the table ``<name>s`` (or ``..._<name>s``: version_id -> standard_versions).
 ID_TABLES = {"org_id": "organizations", "parent_id": "regions"}
 STRING_ARGUMENTS = {"filename": "photo.jpg", "code": "ABCD2345", "kind": "accept", "slug": "todo",
-                    "sheet": "assignment", "letter_kind": "opinion"}
+                    "sheet": "assignment", "letter_kind": "opinion", "token": "0" * 32, "which": "first"}
 METHODS = ("GET", "POST")
 
 
