@@ -4,13 +4,13 @@ from wtforms import SelectField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired
 
-from app.cases.platform_import import DEFAULT_CHANNEL, FIELDS
+from app.cases.platform_import import DEFAULT_CHANNEL, FIELDS, MAX_ROWS
 from app.forms import Form
 
 
 class UploadForm(Form):
     file = FileField("导出文件", validators=[FileRequired("请选择平台导出的文件。")],
-                     description="平台导出的 .xlsx、.xls 或 .csv 文件（UTF-8 或 GBK 编码均可），不超过 10 MB、20000 行。",
+                     description=f"平台导出的 .xlsx、.xls 或 .csv 文件（UTF-8 或 GBK 编码均可），不超过 10 MB、{MAX_ROWS} 行。",
                      render_kw={"accept": ".xlsx,.xls,.csv,application/vnd.openxmlformats-officedocument.spreadsheetml"
                                           ".sheet,application/vnd.ms-excel,text/csv"})
     channel = SelectField("来源渠道", validators=[DataRequired("请选择来源渠道。")], default=DEFAULT_CHANNEL,

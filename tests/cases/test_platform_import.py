@@ -327,3 +327,12 @@ def test_a_row_refused_while_writing_rolls_the_whole_import_back(app, world):
         assert caught.value.message.startswith("第5行：工单号 SX20261100003 已登记为 阳城体诉〔2026〕")
         assert caught.value.message.endswith("未导入任何数据。")
         assert db.session.execute(select(func.count()).select_from(Case)).scalar() == 1
+
+
+def test_a_long_preview_lists_errors_first_and_a_capped_number_of_rows():
+    rows = [imports.ImportRow(n, {}, errors={"received_at": "x"} if n % 3 == 0 else {}) for n in range(2, 1202)]
+    preview = imports.ImportPreview(None, {}, None, rows)
+    shown = preview.shown(limit=200, error_limit=150)
+    assert [r.number for r in shown[:150]] == [r.number for r in rows if r.errors][:150]
+    assert len(shown) == 200 and not any(r.errors for r in shown[150:])
+    assert preview.counts == {"新增": 800, "更新": 0, "无变化": 0, "错误": 400} and not preview.ok
