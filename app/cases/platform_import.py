@@ -167,6 +167,7 @@ class ImportRow:
     report: services.PlatformReport = services.PlatformReport()
     case: Case | None = None  # the case the work order already is
     changes: list[str] = field(default_factory=list)  # the platform fields the row changes on it
+    township: str = ""  # the name of the township a new case's matter is in
 
     @property
     def outcome(self) -> str:
@@ -302,6 +303,7 @@ class RowReader:
             return None
         for township in self.townships:
             if text == township.code or township.name in text:
+                row.township = township.name
                 return township.id
         row.notes.append(f"所属区域“{text}”不是{self.county.name}的乡镇（街道），未设置所属乡镇。")
         return None

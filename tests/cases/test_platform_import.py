@@ -213,7 +213,7 @@ def test_rows_are_read_into_the_desks_types_categories_classes_and_townships(app
                                                                           CaseCategory.ORGANIZATIONS, world.town_a1.id)
         assert (third.type, third.category, third.place_region_id) == (CaseType.CONSULTATION, CaseCategory.OTHER, None)
         assert fourth.received_at == datetime(2026, 11, 3, 8, 5) and first.channel_class.code == "general"
-        assert not any(r.notes for r in rows)
+        assert not any(r.notes for r in rows) and [r.township for r in rows] == ["北留镇", "凤城镇", "", "凤城镇"]
 
 
 def test_another_countys_work_order_is_a_row_error(app, client_as, world):
