@@ -336,3 +336,20 @@ def test_a_long_preview_lists_errors_first_and_a_capped_number_of_rows():
     assert [r.number for r in shown[:150]] == [r.number for r in rows if r.errors][:150]
     assert len(shown) == 200 and not any(r.errors for r in shown[150:])
     assert preview.counts == {"新增": 800, "更新": 0, "无变化": 0, "错误": 400} and not preview.ok
+
+
+@pytest.mark.parametrize("kind", ["xls", "csv-gbk", "csv-utf8-bom"])
+def test_an_old_excel_file_or_a_csv_imports_as_the_xlsx_does(app, client_as, kind):
+    from tests.spreadsheets.test_tables import csv_text, xls_bytes
+
+    rows = [HEADERS, order(1), order(2, 来电时间="2026/11/3 8:05", 诉求类型="求助")]
+    data = {"xls": lambda: xls_bytes(rows), "csv-gbk": lambda: csv_text(rows).encode("gbk"),
+            "csv-utf8-bom": lambda: b"\xef\xbb\xbf" + csv_text(rows).encode()}[kind]()
+    supervisor = client_as("supervisor")
+    location, mapping, preview = previewed(supervisor, data, name=f"导出.{kind[:3]}")
+    assert "新增 <strong>2</strong> 件" in preview.get_data(as_text=True)
+    assert confirmed(supervisor, location, mapping).status_code == 303
+    imported = cases(app)
+    assert [(c.external_id, c.received_at, c.type) for c in imported] == [
+        ("SX20261100001", datetime(2026, 11, 2, 9, 15), CaseType.COMPLAINT),
+        ("SX20261100002", datetime(2026, 11, 3, 8, 5), CaseType.HELP)]
