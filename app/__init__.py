@@ -89,6 +89,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.audit import routes as audit_routes
     from app.auth import routes as auth_routes
     from app.backup import cli as backup_commands
+    from app.cases import import_routes as case_import_routes
     from app.cases import routes as case_routes
     from app.jobs import cli as job_commands  # noqa: F401 - attaches the worker commands to jobs.bp
     from app.jobs import routes as job_routes
@@ -106,8 +107,8 @@ def _register_blueprints(app: Flask) -> None:
 
     for module in (main_routes, auth_routes, region_routes, organization_routes, inspection_routes,
                    rectification_routes, standard_routes, sheet_routes, verification_routes, report_routes,
-                   case_routes, job_routes, attachment_routes, audit_routes, api_routes, errors, cli,
-                   backup_commands):
+                   case_routes, case_import_routes, job_routes, attachment_routes, audit_routes, api_routes,
+                   errors, cli, backup_commands):
         app.register_blueprint(module.bp)
 
 

@@ -26,7 +26,7 @@ READ_ONLY_POSTS = {"auth.logout", "auth.change_password", "sheets.batch"}
 ID_TABLES = {"org_id": "organizations", "parent_id": "regions", "match_id": "case_matches"}
 STRING_ARGUMENTS = {"filename": "photo.jpg", "code": "ABCD2345", "kind": "accept", "slug": "todo",
                     "sheet": "assignment", "letter_kind": "opinion", "number": "阳城体诉〔2026〕0001号",
-                    "decision": "link"}
+                    "decision": "link", "token": "0" * 32, "which": "first"}
 METHODS = ("GET", "POST")
 
 

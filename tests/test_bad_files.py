@@ -163,7 +163,7 @@ def test_every_upload_on_every_page_refuses_a_bad_file_in_chinese(app, client_as
                 assert 'class="error' in response.get_data(as_text=True), form["action"]  # said at the field
     actions = {a for _, a in seen}
     # The sweep reached the uploads that exist today (a new one is swept the day it appears).
-    assert {"/organizations/import"} <= actions and any(a.startswith("/inspections/") for a in actions)
+    assert {"/organizations/import", "/cases/import"} <= actions and any(a.startswith("/inspections/") for a in actions)
     assert any("/events/new" in a for a in actions) and any(a.startswith("/rectifications/") for a in actions)
     with app.app_context():
         from sqlalchemy import func, select
