@@ -123,8 +123,9 @@ def candidates(case: Case) -> list[Case]:
     first = [sql_case((Case.external_id == case.external_id, 0), else_=1)] if case.external_id else []
     if case.requester_phone:
         first.append(sql_case((Case.requester_phone == case.requester_phone, 0), else_=1))
+    others = [Case.id != case.id] if case.id is not None else []  # a case not yet registered has none
     return db.session.execute(
-        select(Case).where(Case.county_id == case.county_id, Case.id != case.id, Case.merged_into_id.is_(None),
+        select(Case).where(Case.county_id == case.county_id, *others, Case.merged_into_id.is_(None),
                            or_(*conditions))
         .order_by(*first, Case.received_at.desc(), Case.id.desc()).limit(MAX_CANDIDATES)
     ).scalars().all()
@@ -146,6 +147,17 @@ def propose(case: Case) -> list[CaseMatch]:
     if proposals:
         db.session.flush()
     return proposals
+
+
+def likely_duplicates(new, county_id: int) -> list[Found]:
+    """What registering ``new`` (a services.NewCase) in that county would propose, closest first,
+    without registering it: an import's preview names the cases a row seems to repeat."""
+    probe = Case(county_id=county_id, channel_id=new.channel_class.channel_id, external_id=new.external_id,
+                 received_at=new.received_at, content=new.content, requester_phone=new.requester_phone.strip(),
+                 place=new.place.strip(), place_region_id=new.place_region_id)
+    matches = [found for found in (judge(probe, other) for other in candidates(probe)) if found is not None]
+    matches.sort(key=lambda found: (found.reason != MatchReason.SAME_WORK_ORDER, -found.similarity))
+    return matches[:MAX_PROPOSALS]
 
 
 def _is_newer(case: Case, other: Case) -> bool:

@@ -19,7 +19,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 
 from app.auth.models import User
-from app.cases import services
+from app.cases import matching, services
 from app.cases.models import Case, CaseCategory, CaseType, Channel, ChannelClass, ImportMapping
 from app.extensions import db
 from app.jobs import services as jobs
@@ -317,6 +317,7 @@ def build_preview(data: bytes, channel: Channel, mapping: dict[str, str], county
     reader = RowReader(channel, county, now)
     rows = [reader.row(number, {key: values[i] for key, i in columns.items()}) for number, values in table.rows]
     _check_work_orders(rows, channel, county)
+    _note_likely_duplicates(rows, county)
     return ImportPreview(table, mapping, channel, rows)
 
 
@@ -358,6 +359,18 @@ def _check_work_orders(rows: list[ImportRow], channel: Channel, county: Region) 
             row.case, row.new = here[work_order], None
             row.changes = [label for key, column, label in services.PLATFORM_FIELDS
                            if (value := getattr(row.report, key).strip()) and value != getattr(row.case, column)]
+
+
+def _note_likely_duplicates(rows: list[ImportRow], county: Region) -> None:
+    """A new row that seems to repeat a case already here (the same caller about the same
+    matter, or the same matter at the same place) says so: registered, it is proposed as a
+    duplicate on its case page, where the county links, merges or dismisses it."""
+    for row in rows:
+        if row.new is None or row.errors or not (row.new.requester_phone or row.new.place or row.new.place_region_id):
+            continue
+        for found in matching.likely_duplicates(row.new, county.id):
+            row.notes.append(f"疑似重复：{found.other.number}（{found.reason.label}，相似度 {found.similarity}%），"
+                             "导入后在诉求件页面确认")
 
 
 # --------------------------------------------------------------------------- writing

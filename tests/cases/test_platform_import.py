@@ -353,3 +353,29 @@ def test_an_old_excel_file_or_a_csv_imports_as_the_xlsx_does(app, client_as, kin
     assert [(c.external_id, c.received_at, c.type) for c in imported] == [
         ("SX20261100001", datetime(2026, 11, 2, 9, 15), CaseType.COMPLAINT),
         ("SX20261100002", datetime(2026, 11, 3, 8, 5), CaseType.HELP)]
+
+
+def test_a_row_that_seems_to_repeat_a_case_here_says_which_in_the_preview(app, client_as, world):
+    with app.app_context():
+        supervisor = user("supervisor")
+        channel = services.active_channels()[0]
+        earlier = services.register_case(services.NewCase(
+            channel_class=channel.classes[0], received_at=datetime(2026, 10, 30, 9, 0), type=CaseType.COMPLAINT,
+            category=CaseCategory.EQUIPMENT_DAMAGE, content="凤城镇文化广场的健身器材坏了好几天了，没人修。",
+            requester_phone="13812341234"), supervisor, supervisor.region, datetime(2026, 10, 30, 10, 0))
+        db.session.commit()
+        number = earlier.number
+    # The same caller about the same matter, reworded; another caller about another matter.
+    client = client_as("supervisor")
+    location, mapping, response = previewed(client, export([
+        order(1, 诉求内容="凤城镇文化广场健身器材损坏，无人维修。"),
+        order(2, 来电号码="13900001111", 诉求内容="咨询北留镇体育馆开放时间。", 所属区域="北留镇"),
+    ]))
+    html = response.get_data(as_text=True)
+    assert f"疑似重复：{number}（同一来电号码，内容相似" in html and html.count("疑似重复：") == 1
+    # Registered, the row is proposed as that case's repeat on its page.
+    assert confirmed(client, location, mapping).status_code == 303 and len(cases(app)) == 3
+    with app.app_context():
+        from app.cases.models import CaseMatch
+        proposal = db.session.execute(select(CaseMatch), execution_options={"unscoped": True}).scalar_one()
+        assert proposal.match.number == number and proposal.case.external_id == "SX20261100001"
