@@ -21,7 +21,7 @@ nothing is filtered.
 """
 from collections.abc import Iterator
 from contextlib import contextmanager
-from functools import cache
+from functools import cache, lru_cache
 
 from flask import abort, g, has_app_context, has_request_context
 from sqlalchemy import TextClause, and_, any_, event, func, select, update
@@ -211,11 +211,18 @@ def _add_scope_criteria(state):
     path = current_scope()
     if path is None or not (state.is_select or state.is_update or state.is_delete):
         return
+    state.statement = state.statement.options(*_scope_criteria(path, state.session.get_bind().dialect.name))
+
+
+@lru_cache(maxsize=4096)
+def _scope_criteria(path: str, dialect: str) -> tuple:
+    """The loader criteria of one scope, built once per process and scope: every statement of
+    every request carries them, and building them cost more than some pages' queries."""
     # The subquery names the regions table, not the entity: the entity would get the Region
     # criteria again inside it, a second range for the database to plan on every statement.
     # The bounds are computed here: SQLAlchemy caches the lambdas by their closure values.
     regions, end = Region.__table__, subtree_end(path)
-    if state.session.get_bind().dialect.name == "postgresql":
+    if dialect == "postgresql":
         # ``= ANY(ARRAY(subquery))`` is computed once, before the plan runs: PostgreSQL then reads
         # the subtree's rows by their region index. With ``IN (subquery)`` it plans a semi-join
         # and, under any other filter it cannot estimate (a search's ILIKE), scans the whole table.
@@ -225,7 +232,7 @@ def _add_scope_criteria(state):
     else:
         def in_subtree(cls):
             return cls.region_id.in_(select(regions.c.id).where(regions.c.path >= path, regions.c.path < end))
-    state.statement = state.statement.options(
+    return (
         with_loader_criteria(Region, lambda cls: and_(cls.path >= path, cls.path < end), include_aliases=True),
         with_loader_criteria(RegionScoped, in_subtree, include_aliases=True),
     )
