@@ -365,10 +365,10 @@ def _note_likely_duplicates(rows: list[ImportRow], county: Region) -> None:
     """A new row that seems to repeat a case already here (the same caller about the same
     matter, or the same matter at the same place) says so: registered, it is proposed as a
     duplicate on its case page, where the county links, merges or dismisses it."""
-    for row in rows:
-        if row.new is None or row.errors or not (row.new.requester_phone or row.new.place or row.new.place_region_id):
-            continue
-        for found in matching.likely_duplicates(row.new, county.id):
+    new_rows = [row for row in rows if row.new is not None and not row.errors]
+    for row, matches in zip(new_rows, matching.likely_duplicates([row.new for row in new_rows], county.id),
+                            strict=True):
+        for found in matches:
             row.notes.append(f"疑似重复：{found.other.number}（{found.reason.label}，相似度 {found.similarity}%），"
                              "导入后在诉求件页面确认")
 

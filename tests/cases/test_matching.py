@@ -429,3 +429,32 @@ def test_the_timeline_links_the_other_case(app, twins):
     assert A.MERGE in kinds
     page = supervisor.get(f"/cases/{first}").get_data(as_text=True)
     assert "合并为重复件" in page and f'href="/cases/{again}"' in page
+
+
+def test_the_previews_batch_choice_of_candidates_is_the_databases(desk, world):
+    """``likely_duplicates`` chooses each row's candidates in memory from one read; it must
+    choose what ``candidates`` asks the database for, in the same order."""
+    cases = [
+        register(REWORDED[0][0]),
+        register(REWORDED[0][1], RECEIVED + timedelta(days=3)),
+        register(NEARLY_THE_SAME[1][0], RECEIVED + timedelta(days=1), phone="", place_region_id=world.town_a1.id),
+        register(NEARLY_THE_SAME[1][1], RECEIVED + timedelta(days=40), phone="", place_region_id=world.town_a1.id),
+        register(OTHER_MATTERS[0][0], RECEIVED - timedelta(days=29), place="凤城镇文化广场"),
+        register(OTHER_MATTERS[1][0], RECEIVED + timedelta(days=2), phone="13900001111", place="凤城镇文化广场"),
+        register("咨询县体育馆开放时间", RECEIVED + timedelta(days=31)),
+    ]
+    county = cases[0].county_id
+    pool = matching._shared_with(cases, county)
+    for case in cases:
+        assert [c.id for c in matching._chosen(case, pool)] == [c.id for c in matching.candidates(case)], case.content
+    assert any(matching.candidates(case) for case in cases)  # the comparison is about something
+
+
+def test_an_import_preview_finds_what_registering_would_propose(desk, world):
+    first = register(REWORDED[0][0])
+    new = test_services.new_case(content=REWORDED[0][1], received_at=RECEIVED + timedelta(days=3))
+    assert new.requester_phone == PHONE
+    [found] = matching.likely_duplicates([new], first.county_id)
+    assert [(f.other.id, f.reason) for f in found] == [(first.id, MatchReason.SAME_PHONE)]
+    again = services.register_case(new, user("supervisor"), desk["county"], new.received_at + timedelta(hours=1))
+    assert proposals(again) == [(first.id, MatchReason.SAME_PHONE)]
