@@ -17,7 +17,7 @@ from playwright.sync_api import Page, expect
 
 from app.organizations.credit_codes import make_credit_code
 from app.timeutil import local_today
-from tests.conftest import PASSWORD
+from tests.browser.conftest import fill_login_form
 
 ORG_NAME = "凤城镇体育总会"
 CREDIT_CODE = make_credit_code("140522", 1)
@@ -47,8 +47,7 @@ def log_in_as(page: Page, username: str) -> None:
     else:
         page.goto("/login")
     expect(page.get_by_role("heading", name="登录")).to_be_visible()
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码", exact=True).fill(PASSWORD)
+    fill_login_form(page, username)
     page.get_by_role("button", name="登录").click()
     expect(page.get_by_role("heading", name="我的待办")).to_be_visible()
     expect(page.locator(".account")).to_contain_text(f"测试{username}")
