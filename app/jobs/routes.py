@@ -26,7 +26,7 @@ def detail(job_id: int):
 @bp.route("/jobs")
 @login_required
 def index():
-    """我的打印任务: the user's own jobs, newest first."""
+    """我的后台任务: the user's own jobs, newest first."""
     return render_template("jobs/index.html", jobs=services.jobs_of(current_user))
 
 

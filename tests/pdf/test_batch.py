@@ -224,7 +224,7 @@ def test_my_print_jobs_and_a_finished_job_page(app, supervisor_client, viewer_cl
     with app.app_context():
         jobs.run_job(job_id)
     listing = supervisor_client.get("/jobs").get_data(as_text=True)
-    assert "我的打印任务" in listing and f"/jobs/{job_id}/download" in listing
+    assert "我的后台任务" in listing and f"/jobs/{job_id}/download" in listing
     assert f"/jobs/{job_id}" not in viewer_client.get("/jobs").get_data(as_text=True)  # one's own jobs only
     done = supervisor_client.get(f"/jobs/{job_id}").get_data(as_text=True)
     assert "http-equiv" not in done and "文件已生成，可以下载" in done
