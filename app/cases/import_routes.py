@@ -69,14 +69,28 @@ def _load_upload(token: str):
     return (channel, kept[1], path.read_bytes()) if channel else None
 
 
-def _forget(token: str) -> None:
+def _forget(token: str, *, keep_file: bool = False) -> None:
     session[UPLOADS] = {t: v for t, v in session.get(UPLOADS, {}).items() if t != token}
-    pending.discard_upload(token)
+    if not keep_file:
+        pending.discard_upload(token)
 
 
-def _gone():
-    flash("上传的文件已导入或已过期，请重新上传。", "error")
-    return redirect(url_for("case_import.upload"), 303)
+def _opened(token: str):
+    """The kept upload read into its table, as (channel, file name, bytes, table) with no answer;
+    or no upload and the redirect back to the upload page, when the file has gone or is refused
+    now (it was read before; a changed limit may refuse it)."""
+    loaded = _load_upload(token)
+    if loaded is None:
+        flash("上传的文件已导入或已过期，请重新上传。", "error")
+        return None, redirect(url_for("case_import.upload"), 303)
+    channel, name, data = loaded
+    try:
+        table = imports.read(data)
+    except RuleError as error:
+        _forget(token)
+        flash(error.message, "error")
+        return None, redirect(url_for("case_import.upload"), 303)
+    return (channel, name, data, table), None
 
 
 @bp.route("/cases/import/<token>", methods=["GET", "POST"])
@@ -85,16 +99,10 @@ def mapping(token: str):
     """The columns mapped (proposed from the county's last import, else guessed by name); posted,
     the mapping is remembered and every row previewed."""
     county = _county()
-    loaded = _load_upload(token)
-    if loaded is None:
-        return _gone()
-    channel, name, data = loaded
-    try:
-        table = imports.read(data)
-    except RuleError as error:  # kept files were read before; a changed limit may refuse one now
-        _forget(token)
-        flash(error.message, "error")
-        return redirect(url_for("case_import.upload"), 303)
+    upload, gone = _opened(token)
+    if gone:
+        return gone
+    channel, name, data, table = upload
     form = mapping_form(table.headers, imports.proposed_mapping(table.headers, county, channel),
                         imports.examples(table))
     if form.validate_on_submit():
@@ -120,16 +128,10 @@ def _preview(preview, form, token: str, name: str, status: int = 200):
 def confirm(token: str):
     """确认导入: previewed again (the cases here may have changed since), then written, all or nothing."""
     county = _county()
-    loaded = _load_upload(token)
-    if loaded is None:
-        return _gone()
-    channel, name, data = loaded
-    try:
-        table = imports.read(data)
-    except RuleError as error:
-        _forget(token)
-        flash(error.message, "error")
-        return redirect(url_for("case_import.upload"), 303)
+    upload, gone = _opened(token)
+    if gone:
+        return gone
+    channel, name, data, table = upload
     form = mapping_form(table.headers)
     chosen = form.mapping() if form.validate_on_submit() else {}
     if not chosen or imports.mapping_problems(chosen, table.headers):
@@ -145,7 +147,7 @@ def confirm(token: str):
     if len(preview.rows) > imports.SYNC_ROWS:
         job = imports.queue_import(token, channel, chosen, county, current_user, len(preview.rows), name)
         db.session.commit()
-        session[UPLOADS] = {t: v for t, v in session.get(UPLOADS, {}).items() if t != token}
+        _forget(token, keep_file=True)  # the job reads the file, and discards it when done
         jobs.start(current_app._get_current_object())
         return redirect(url_for("jobs.detail", job_id=job.id), 303)
     try:
