@@ -66,6 +66,7 @@ def create_app(config_class=Config) -> Flask:
 
 def _import_models() -> None:
     # Every model must be mapped before the first query, for relationships and Alembic.
+    import app.activities.models  # noqa: F401
     import app.api.models  # noqa: F401
     import app.attachments.models  # noqa: F401
     import app.audit.listeners  # noqa: F401
