@@ -231,9 +231,9 @@ def run(database: str, url: str, seconds: float) -> dict:
     work = prepare_work(url)
     print(f"   {len(work)} sessions for {seconds:.0f} s", flush=True)
     log = SCRATCH / f"gunicorn-load-{database}.log"
-    with servers.gunicorn("wsgi:app", {**APP_ENV, "DATABASE_URL": url, "JOBS_IN_PROCESS": "0"}, log) as base_url:
+    with servers.gunicorn("wsgi:app", {**APP_ENV, "DATABASE_URL": url, "JOBS_IN_PROCESS": "0"}, log) as served:
         deadline = time.monotonic() + seconds
-        sessions = [Session(base_url, w, seed.PASSWORD, deadline, n) for n, w in enumerate(work)]
+        sessions = [Session(served.url, w, seed.PASSWORD, deadline, n) for n, w in enumerate(work)]
         for s in sessions:
             s.start()
         for s in sessions:

@@ -55,6 +55,19 @@ def time_pages(targets: list[tuple[Client, str]], warmup: int, requests: int) ->
     return [Timing(page_samples, response) for page_samples, response in zip(samples, last, strict=False)]
 
 
+SHEET_RUNS = 10
+
+
+def first_print(client: Client, path: str) -> dict:
+    """The first sheet a freshly started server prints, and the median of the next ones: what
+    a user waits after a restart against any other time. A worker that loaded WeasyPrint and
+    the font when it started (wsgi.py) prints its first sheet as fast as the next."""
+    first = _checked(client, path).seconds * 1000
+    warm = sorted(_checked(client, path).seconds * 1000 for _ in range(SHEET_RUNS))
+    median = percentile(warm, 50)
+    return {"first_ms": round(first, 1), "warm_ms": round(median, 1), "ratio": round(first / median, 2)}
+
+
 def first_visit_bytes(client: Client, path: str = "/") -> int:
     """What a first visit downloads, gzipped as served: the page and every stylesheet and script."""
     page = _checked(client, path)

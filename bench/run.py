@@ -18,10 +18,13 @@ def run_database(database: str, url: str, *, reseed: bool, warmup: int, requests
     logs = [SCRATCH / f"gunicorn-{server}-{database}.log" for server in ("app", "bare")]
     try:
         with (
-            servers.gunicorn("wsgi:app", env, logs[0]) as app_url,
-            servers.gunicorn("bench.bare:app", env, logs[1]) as bare_url,
+            servers.gunicorn("wsgi:app", env, logs[0]) as app_server,
+            servers.gunicorn("bench.bare:app", env, logs[1]) as bare_server,
         ):
-            clients = _clients(app_url, bare_url, seeded.landmarks["users"])
+            clients = _clients(app_server.url, bare_server.url, seeded.landmarks["users"])
+            # Before anything else has printed: a fresh worker's first sheet against its next ones.
+            sheet_path = f"/inspections/{seeded.landmarks['pdf_inspection_ids'][0]}/sheet.pdf"
+            first_print = measure.first_print(clients["supervisor"], sheet_path)
             paths = [page["path"].format(**seeded.landmarks) for page in PAGES]
             targets = [(clients["bare" if page.get("server") == "bare" else page["user"]], path)
                        for page, path in zip(PAGES, paths, strict=False)]
@@ -30,11 +33,14 @@ def run_database(database: str, url: str, *, reseed: bool, warmup: int, requests
             timings = measure.time_pages(targets, warmup, requests)
             first_visit = measure.first_visit_bytes(clients["clerk"])
             load_after = os.getloadavg()
+            worker_peak_mb = app_server.worker_peak_mb()
     except RuntimeError as error:
         raise RuntimeError(f"{error}\nserver logs: {', '.join(map(str, logs))}") from error
     measuring = time.perf_counter() - started
 
     result = report.build(database, seeded.rows, list(zip(PAGES, paths, timings, strict=False)), first_visit)
+    result["first_print"] = first_print
+    result["worker_peak_mb"] = round(worker_peak_mb, 1)
     if pdf:
         result["pdf"] = _measure_pdf(url, seeded.landmarks["pdf_inspection_ids"])
     report.print_table(result, PAGES, len(timings[0].samples_ms))

@@ -7,6 +7,7 @@ import time
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 from bench.settings import ROOT
@@ -23,9 +24,27 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+@dataclass
+class Served:
+    url: str
+    pid: int  # gunicorn's master
+
+    def worker_peak_mb(self) -> float:
+        """The largest peak resident memory (VmHWM) of the master's workers so far."""
+        children = Path(f"/proc/{self.pid}/task/{self.pid}/children").read_text().split()
+        return max((_peak_mb(int(child)) for child in children), default=0.0)
+
+
+def _peak_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024  # kB
+    return 0.0
+
+
 @contextmanager
-def gunicorn(target: str, env: dict[str, str], log: Path) -> Iterator[str]:
-    """Serve the WSGI ``target`` ("wsgi:app") and yield its base URL; stop it however the block ends."""
+def gunicorn(target: str, env: dict[str, str], log: Path) -> Iterator[Served]:
+    """Serve the WSGI ``target`` ("wsgi:app"); stop it however the block ends."""
     port = free_port()
     command = [sys.executable, "-m", "gunicorn", "--workers", WORKERS, "--threads", THREADS,
                "--bind", f"127.0.0.1:{port}", target]
@@ -35,7 +54,7 @@ def gunicorn(target: str, env: dict[str, str], log: Path) -> Iterator[str]:
     base_url = f"http://127.0.0.1:{port}"
     try:
         _wait_until_healthy(process, base_url, log)
-        yield base_url
+        yield Served(base_url, process.pid)
     finally:
         process.terminate()  # gunicorn's graceful shutdown stops the workers too
         try:
