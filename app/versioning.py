@@ -2,8 +2,9 @@
 
 A ``RowVersioned`` record carries ``row_version``; every flush that changes it (or one of the
 children that declare it as their ``__version_parent__``, or their children in turn: an
-inspection's results and the activities attached to them as evidence) counts it up, and the UPDATE only succeeds while the row still has the version it was read with, so of
-two concurrent writers the second gets StaleDataError (answered 409). An edit form carries
+inspection's results and the activities attached to them as evidence) counts it up, and the
+UPDATE only succeeds while the row still has the version it was read with, so of two
+concurrent writers the second gets StaleDataError (answered 409). An edit form carries
 the version it was opened with (``app.forms.EditForm``) and its service calls
 ``require_version``: a save over someone else's newer change is refused (``StaleEdit``),
 with that change named, and the page keeps what the user typed.
