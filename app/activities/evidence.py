@@ -85,8 +85,9 @@ def sheet_line(activities: list[Activity]) -> str:
     named = []
     for activity in activities[:ON_SHEET]:
         count = participants(activity)
+        held = "参与" if activity.actual_participants is not None else "预计"
         title = activity.title if len(activity.title) <= TITLE_ON_SHEET else activity.title[:TITLE_ON_SHEET - 1] + "…"
-        named.append(f"{title}（{activity.starts_on:%Y-%m-%d}{f'，参与{count}人' if count else ''}）")
+        named.append(f"{title}（{activity.starts_on:%Y-%m-%d}{f'，{held}{count}人' if count else ''}）")
     more = f"等 {len(activities)} 项活动" if len(activities) > ON_SHEET else ""
     return "佐证：" + "、".join(named) + more
 
@@ -114,10 +115,13 @@ def attach_activity(result: InspectionResult, activity: Activity, user: User) ->
 def detach_activity(result: InspectionResult, activity: Activity, user: User) -> None:
     """Take ``activity`` off ``result``'s evidence (nothing to do when it is not attached)."""
     _require_changeable(result, user)
-    for evidence in list(result.activity_evidence):
+    for evidence in result.activity_evidence:
         if evidence.activity_id == activity.id:
-            result.activity_evidence.remove(evidence)
+            # Deleted as itself, still tied to its result: the flush counts the inspection's
+            # version through it (an orphan is deleted only inside the flush, uncounted).
+            db.session.delete(evidence)
     db.session.flush()
+    db.session.expire(result, ["activity_evidence"])
 
 
 def choose_activities(result: InspectionResult, activity_ids: Iterable[int], user: User) -> None:
