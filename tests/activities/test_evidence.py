@@ -160,7 +160,8 @@ def test_the_sheet_line_names_two_and_counts_the_rest(app, world):
     planned = make_activity(org, title="阳城县第三届全民健身运动会乒乓球比赛", starts_on=date(2026, 6, 1),
                             actual_participants=None, expected_participants=80, status=ActivityStatus.APPROVED)
     assert sheet_line([reported]) == "佐证：广场舞展演（2026-05-01，参与120人）"
-    assert sheet_line([reported, planned]) == "佐证：广场舞展演（2026-05-01，参与120人）、阳城县第三届全民健身运动会…（2026-06-01，预计80人）"
+    assert sheet_line([reported, planned]) == ("佐证：广场舞展演（2026-05-01，参与120人）、"
+                                               "阳城县第三届全民健身运动会…（2026-06-01，预计80人）")
     third = make_activity(org, title="太极拳培训班", starts_on=date(2026, 6, 2))
     assert sheet_line([reported, planned, third]).endswith("等 3 项活动")
     assert sheet_line([]) == ""
