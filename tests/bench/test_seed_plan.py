@@ -1,4 +1,4 @@
-"""The benchmark's planned registry and inspections: valid codes, consistent tables, stable plans."""
+"""The benchmark's planned registry, inspections and activities: valid codes, consistent tables, stable plans."""
 from collections import Counter
 from random import Random
 
