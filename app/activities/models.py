@@ -105,7 +105,7 @@ class ActivityEvidence(Audited, RegionScoped, db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     activity: Mapped[Activity] = relationship()
-    inspection_result: Mapped["InspectionResult"] = relationship(back_populates="activity_evidence")
+    inspection_result: Mapped[InspectionResult] = relationship(back_populates="activity_evidence")
 
     def __str__(self) -> str:
         return self.activity.title

@@ -17,6 +17,7 @@ from app.activities.evidence import (
     takes_activities,
 )
 from app.activities.models import ActivityEvidence, ActivityStatus
+from app.audit.labels import readable_changes
 from app.audit.models import AuditEntry
 from app.extensions import db
 from app.rules import RuleError
@@ -83,7 +84,9 @@ def test_attach_and_detach_count_as_changes_of_the_inspection(app, world, draft)
     evidence = db.session.execute(select(ActivityEvidence)).scalars().all()
     assert [(e.result_id, e.activity_id, e.region_id) for e in evidence] == [(row.id, activity.id, row.region_id)]
     assert inspection.row_version == before + 1
-    assert db.session.execute(select(AuditEntry).filter_by(record_type="activity_evidence", action="insert")).scalar()
+    entry = db.session.execute(select(AuditEntry).filter_by(record_type="activity_evidence", action="insert")).scalar()
+    assert ("活动", "（空）", "全民健身日徒步") in readable_changes(entry)  # the audit log reads it by name
+    assert ("检查项目", "（空）", "4. 有活动") in readable_changes(entry)
 
     detach_activity(row, activity, user("supervisor"))
     db.session.commit()
