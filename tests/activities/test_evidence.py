@@ -23,6 +23,7 @@ from app.extensions import db
 from app.rules import RuleError
 from app.standards import inspections
 from app.standards.models import StandardItem
+from app.versioning import StaleEdit, require_version
 from tests.factories import make_activity, make_inspection, make_org, user
 
 
@@ -168,3 +169,15 @@ def test_the_sheet_line_names_two_and_counts_the_rest(app, world):
     third = make_activity(org, title="太极拳培训班", starts_on=date(2026, 6, 2))
     assert sheet_line([reported, planned, third]).endswith("等 3 项活动")
     assert sheet_line([]) == ""
+
+
+def test_a_page_opened_before_an_attachment_is_told_of_it(app, world, draft):
+    inspection, row = draft
+    opened = inspection.row_version
+    attach_activity(row, make_activity(inspection.organization, title="乒乓球联赛", starts_on=date(2026, 3, 1)),
+                    user("supervisor"))
+    db.session.commit()
+    with pytest.raises(StaleEdit) as stale:
+        require_version(inspection, opened)
+    # The newest change named is the attachment (with whatever the same hand did moments before).
+    assert stale.value.latest[-1].record_type == "activity_evidence"
