@@ -1,9 +1,10 @@
 """Row versions: a record edited in two places at once is never silently overwritten.
 
 A ``RowVersioned`` record carries ``row_version``; every flush that changes it (or one of the
-children that declare it as their ``__version_parent__``: an inspection's results) counts it
-up, and the UPDATE only succeeds while the row still has the version it was read with, so of
-two concurrent writers the second gets StaleDataError (answered 409). An edit form carries
+children that declare it as their ``__version_parent__``, or their children in turn: an
+inspection's results and the activities attached to them as evidence) counts it up, and the
+UPDATE only succeeds while the row still has the version it was read with, so of two
+concurrent writers the second gets StaleDataError (answered 409). An edit form carries
 the version it was opened with (``app.forms.EditForm``) and its service calls
 ``require_version``: a save over someone else's newer change is refused (``StaleEdit``),
 with that change named, and the page keeps what the user typed.
@@ -53,8 +54,7 @@ def latest_changes(record) -> list:
     from app.extensions import db
 
     keys = [(record.__tablename__, record_key(record))]
-    for child_class, parent_column in _children_of(type(record)):
-        ids = db.session.execute(select(child_class.id).where(parent_column == record.id)).scalars()
+    for child_class, ids in _descendants(type(record), [record.id]):
         keys += [(child_class.__tablename__, str(i)) for i in ids]
     conditions = [(AuditEntry.record_type == t) & (AuditEntry.record_id == k) for t, k in keys]
     newest = db.session.execute(
@@ -82,6 +82,28 @@ def _children_of(parent_class) -> list:
     return found
 
 
+def _descendants(parent_class, parent_ids: list[int]):
+    """(class, ids) of the records versioning with the given parents, their own children's too
+    (an inspection's results, and the activities attached to those as evidence)."""
+    from app.extensions import db
+
+    for child_class, parent_column in _children_of(parent_class):
+        ids = list(db.session.execute(select(child_class.id).where(parent_column.in_(parent_ids))).scalars())
+        yield child_class, ids
+        if ids:
+            yield from _descendants(child_class, ids)
+
+
+def versioned_parent(obj):
+    """The row-versioned record a change to ``obj`` counts for: its ``__version_parent__``, or
+    that parent's own when the parent carries no version (evidence → result → inspection)."""
+    while name := getattr(type(obj), "__version_parent__", None):
+        obj = getattr(obj, name)
+        if obj is None or isinstance(obj, RowVersioned):
+            return obj
+    return None
+
+
 def _committed_version(obj) -> int:
     history = inspect(obj).attrs[ROW_VERSION].history
     return history.deleted[0] if history.deleted else obj.row_version
@@ -101,10 +123,9 @@ def count_versions(session, flush_context, instances) -> None:
         if isinstance(obj, RowVersioned) and session.is_modified(obj, include_collections=False):
             count(obj)
     for obj in list(session.new) + list(session.dirty) + list(session.deleted):
-        parent = getattr(type(obj), "__version_parent__", None)
-        if parent and (obj in session.new or obj in session.deleted
-                       or session.is_modified(obj, include_collections=False)):
-            count(getattr(obj, parent))
+        if getattr(type(obj), "__version_parent__", None) and (
+                obj in session.new or obj in session.deleted or session.is_modified(obj, include_collections=False)):
+            count(versioned_parent(obj))
 
 
 def register() -> None:

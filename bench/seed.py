@@ -7,7 +7,7 @@ table draws from its own random stream, so adding one leaves the others unchange
 Generators get a ``Plan``: the world (regions, users), the township standard as the
 default-standards migration left it in the database, and the plans several tables share, made
 once from their own streams (organisations; inspections with every item's outcome, from which
-results and rectifications follow).
+results and rectifications follow; the organisations' activities).
 """
 import hashlib
 import time
@@ -28,6 +28,7 @@ from app.cases.models import DeadlineKind
 from app.extensions import db
 from app.organizations.models import OrgKind, OrgLevel
 from app.regions.models import RegionLevel
+from bench.activities import plan_activities
 from bench.cases import CasePlan, ChannelSnapshot, action_rows, deadline_rows, plan_cases, steps_of
 from bench.inspections import InspectionPlan, Item, StandardSnapshot, plan_inspections, rectification_rows, result_rows
 from bench.names import PLACE_FIRST, phone
@@ -50,7 +51,7 @@ AUDIT_SHARE = {RegionLevel.TOWNSHIP: 0.85, RegionLevel.COUNTY: 0.08, RegionLevel
 # The migrations import nothing from app/ (the default standards are literal rows in 0002).
 FINGERPRINT_SOURCES = [*sorted((ROOT / "migrations" / "versions").glob("*.py")),
                        *(BENCH / name for name in ("names.py", "world.py", "registry.py", "inspections.py", "cases.py",
-                                                    "seed.py"))]
+                                                    "activities.py", "seed.py"))]
 fingerprint_table = Table("bench_fingerprint", MetaData(), Column("value", String(64)))
 
 
@@ -73,6 +74,10 @@ class Plan:
     @cached_property
     def inspections(self) -> InspectionPlan:
         return plan_inspections(self.world, self.organizations, self.standard, stream("inspections"))
+
+    @cached_property
+    def activities(self) -> list[dict]:
+        return plan_activities(self.world, self.organizations, stream("activities"))
 
     @cached_property
     def cases(self) -> CasePlan:
@@ -174,6 +179,7 @@ TABLES = [
               lambda p, rng: result_rows(p.inspections, p.standard, rng)),
     TableSeed("rectifications", lambda p: p.inspections.failed,
               lambda p, rng: rectification_rows(p.inspections, p.standard, p.organizations, p.world, rng)),
+    TableSeed("activities", lambda p: len(p.activities), lambda p, rng: p.activities),
     TableSeed("handling_units", lambda p: len(p.cases.units), lambda p, rng: p.cases.units),
     TableSeed("cases", lambda p: len(p.cases.cases), lambda p, rng: p.cases.cases),
     TableSeed("case_deadlines", lambda p: sum(2 if c["unit_id"] else 1 for c in p.cases.cases),

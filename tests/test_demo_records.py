@@ -47,8 +47,8 @@ def test_the_demo_registry_exports_and_imports_back(app, demo_admin):
     with app.app_context():
         tables = db.metadata.tables
         with db.engine.begin() as connection:  # an empty registry: the organisations and what hangs on them
-            for name in ("attachments", "rectifications", "inspection_results", "inspections", "lifecycle_events",
-                         "organizations"):
+            for name in ("attachments", "activity_evidence", "activities", "rectifications", "inspection_results",
+                         "inspections", "lifecycle_events", "organizations"):
                 connection.execute(tables[name].delete())
     preview = upload(demo_admin, exported)
     assert "全部检查通过" in preview.get_data(as_text=True)

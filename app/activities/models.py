@@ -15,6 +15,7 @@ from app.enums import LabelledEnum
 from app.extensions import db, enum_type
 from app.organizations.models import Organization
 from app.regional import RegionScoped
+from app.standards.models import InspectionResult
 from app.timeutil import utcnow
 from app.versioning import RowVersioned
 
@@ -94,6 +95,7 @@ class ActivityEvidence(Audited, RegionScoped, db.Model):
 
     __tablename__ = "activity_evidence"
     __scope_parent__ = "result_id"
+    __version_parent__ = "inspection_result"  # attaching one is a change of the inspection
     __region_index__ = False
     __table_args__ = (UniqueConstraint("result_id", "activity_id"),)
 
@@ -103,6 +105,7 @@ class ActivityEvidence(Audited, RegionScoped, db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     activity: Mapped[Activity] = relationship()
+    inspection_result: Mapped[InspectionResult] = relationship(back_populates="activity_evidence")
 
     def __str__(self) -> str:
         return self.activity.title

@@ -31,17 +31,20 @@ FIELD_LABELS = {
     "term_end": "任期结束", "term_start": "任期开始", "term_years": "任期年限", "times_returned": "退回次数",
     "title": "项目", "username": "用户名", "venue": "活动场地", "verdict": "结论",
     "verification_code": "核验码", "region_id": "所属区划", "parent_id": "上级区划",
+    "activity_id": "活动", "result_id": "检查项目",
 }
 # Every record type by the name people know it by (the audit page's filter and its rows).
 RECORD_TYPE_LABELS = {
     "regions": "行政区划", "users": "用户", "organizations": "体育组织", "lifecycle_events": "登记事项",
     "inspections": "检查", "inspection_results": "检查结果", "rectifications": "整改", "attachments": "附件",
     "standards": "标准", "standard_versions": "标准版本", "standard_items": "标准项目",
+    "activity_evidence": "活动佐证",
 }
 # Columns holding another record's id, shown by that record's name: the table it points to.
 REFERENCES = {"region_id": "regions", "parent_id": "regions", "organization_id": "organizations",
               "created_by_id": "users", "uploaded_by_id": "users", "inspection_id": "inspections",
-              "recheck_of_id": "inspections", "item_id": "standard_items", "version_id": "standard_versions"}
+              "recheck_of_id": "inspections", "item_id": "standard_items", "version_id": "standard_versions",
+              "activity_id": "activities", "result_id": "inspection_results"}
 
 # Bookkeeping that says nothing to a reader of a new record's entry.
 HIDDEN = {"id", "created_at", "updated_at", "row_version", "path", "session_token", "sha256", "position"}

@@ -1,5 +1,6 @@
 """Demo inspections: finalized acceptance checks (passed and failed), self-checks waiting for the
-county, drafts, rectifications open, overdue, submitted and closed, and evidence photos."""
+county, drafts, rectifications open, overdue, submitted and closed, evidence photos, and the
+year's activities attached to the 有活动 items that passed."""
 import io
 import random
 from datetime import date, timedelta
@@ -8,6 +9,7 @@ from pathlib import Path
 from PIL import Image, ImageDraw, ImageFont
 from werkzeug.datastructures import FileStorage
 
+from app.activities.evidence import activities_for_evidence, attach_activity, takes_activities
 from app.attachments.services import save_upload
 from app.auth.models import User
 from app.organizations.models import Organization, OrgKind, OrgLevel
@@ -53,6 +55,10 @@ def _run(org, kind, actor, signer, inspected_on, failed=(), finalize=True, submi
                (NOTES_FAIL if r.item.title in failed else NOTES_PASS).get(r.item.title, "符合要求。"))
         for r in inspection.results
     })
+    for r in inspection.results:  # what the organisation held, as the 有活动 it passed
+        if takes_activities(r.item) and r.result == ItemResult.PASS:
+            for activity in activities_for_evidence(inspection)[-3:]:
+                attach_activity(r, activity, actor)
     saved = 0
     for r in inspection.results[:photos]:
         save_upload(demo_photo(f"{org.name[:8]} {r.item.title}", seed=inspection.id * 10 + r.position),

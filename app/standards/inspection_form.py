@@ -1,12 +1,18 @@
 """The per-item results form of one inspection, built as a class from the inspection's items."""
-from wtforms import MultipleFileField, RadioField, StringField, TextAreaField
+from wtforms import MultipleFileField, RadioField, SelectMultipleField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length
 
+from app.activities.evidence import takes_activities
 from app.attachments import kept
+from app.forms import EditForm
 from app.standards.forms import InspectionHeaderForm
 from app.standards.inspections import ResultsEntry
-from app.standards.models import Inspection, ItemResult
+from app.standards.models import Inspection, InspectionResult, ItemResult
+
+# Posted once per item whose activities the page offers: an item with none ticked is then
+# told apart from one the page did not show.
+ACTIVITY_ITEMS = "activity_items"
 
 
 def _choices(required: bool) -> list[SelectChoice]:
@@ -15,8 +21,30 @@ def _choices(required: bool) -> list[SelectChoice]:
     return [SelectChoice(r.value, r.label) for r in results]
 
 
-def results_form(inspection: Inspection):
-    """Filled from the request on POST (Flask-WTF), from the stored results otherwise."""
+def activities_field_name(row: InspectionResult) -> str:
+    return f"activities_{row.id}"
+
+
+def _activities_field(row: InspectionResult) -> SelectMultipleField:
+    # The choices are the page's to offer (app.activities.evidence.evidence_choices); which
+    # ids may be attached is the service's rule, so the field takes any id.
+    return SelectMultipleField("活动佐证", coerce=int, validate_choice=False,
+                               default=[e.activity_id for e in row.activity_evidence])
+
+
+def activities_form(row: InspectionResult):
+    """One item's activities alone, as htmx posts them when a box is ticked, with the page's
+    row version."""
+    class ActivitiesForm(EditForm):
+        pass
+
+    setattr(ActivitiesForm, activities_field_name(row), _activities_field(row))
+    return ActivitiesForm(row_version=row.inspection.row_version)
+
+
+def results_form(inspection: Inspection, **kwargs):
+    """Filled from the request on POST (Flask-WTF), from the stored results otherwise
+    (or when ``formdata=None``)."""
     class ResultsForm(InspectionHeaderForm):
         pass
 
@@ -32,7 +60,9 @@ def results_form(inspection: Inspection):
         setattr(ResultsForm, f"caption_{row.id}", StringField(
             "照片说明", validators=[Length(max=100, message="照片说明不能超过 100 个字。")],
         ))
-    return ResultsForm(obj=inspection)
+        if takes_activities(row.item):
+            setattr(ResultsForm, activities_field_name(row), _activities_field(row))
+    return ResultsForm(obj=inspection, **kwargs)
 
 
 def kept_field(result_id: int) -> str:
@@ -67,5 +97,7 @@ def posted_entry(form, inspection: Inspection, request, uploads: dict[int, tuple
         uploads=uploads,
         captions={r.id: form[f"caption_{r.id}"].data or "" for r in inspection.results},
         remove_attachment_ids=request.form.getlist("remove_evidence", type=int),
+        activities={row.id: form[activities_field_name(row)].data for row in inspection.results
+                    if takes_activities(row.item) and row.id in request.form.getlist(ACTIVITY_ITEMS, type=int)},
         opened_version=form.opened_version,
     )

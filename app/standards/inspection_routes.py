@@ -8,11 +8,13 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
+from app.activities import evidence as activity_evidence
+from app.activities.models import ActivityEvidence
 from app.attachments.services import ACCEPT_ATTR, attachments_for
 from app.audit.history import history_for
 from app.extensions import db
 from app.forms import EditForm
-from app.htmx import render
+from app.htmx import is_fragment_request, render
 from app.organizations.models import Organization
 from app.pagination import paginate, print_view
 from app.parsing import parse_year
@@ -30,11 +32,18 @@ from app.standards.forms import (
     ReturnInspectionForm,
     SpotCheckForm,
 )
-from app.standards.inspection_form import kept_tokens, posted_entry, posted_uploads, results_form
+from app.standards.inspection_form import (
+    activities_field_name,
+    activities_form,
+    kept_tokens,
+    posted_entry,
+    posted_uploads,
+    results_form,
+)
 from app.standards.models import Inspection, InspectionKind, InspectionResult, Rectification, StandardVersion
 from app.standards.rules import allowed_kinds, can_edit
 from app.timeutil import local_today
-from app.versioning import StaleEdit
+from app.versioning import StaleEdit, require_version
 
 bp = Blueprint("inspections", __name__)
 
@@ -101,6 +110,8 @@ def _load(inspection_id: int) -> Inspection:
     return scoped_get_or_404(
         Inspection, inspection_id,
         selectinload(Inspection.results).joinedload(InspectionResult.item),
+        selectinload(Inspection.results).selectinload(InspectionResult.activity_evidence)
+        .joinedload(ActivityEvidence.activity),
         selectinload(Inspection.rectifications).joinedload(Rectification.item),
         joinedload(Inspection.organization), joinedload(Inspection.region),
         joinedload(Inspection.version).joinedload(StandardVersion.standard),
@@ -131,7 +142,15 @@ def _page(inspection: Inspection, status: int = 200, **overrides):
     context.update(overrides)
     if context["editable"] and "form" not in context:
         context["form"] = results_form(inspection)
+    context.update(_activity_context(inspection, context["editable"]))
     return render_template("standards/inspection.html", **context), status
+
+
+def _activity_context(inspection: Inspection, editable: bool) -> dict:
+    """What an item that takes activities shows: the period's activities to tick while the
+    inspection can change, the attached ones (loaded with the results) otherwise."""
+    return {"activity_choices": activity_evidence.evidence_choices(inspection) if editable else {},
+            "activity_period": activity_evidence.evidence_period(inspection.inspected_on)}
 
 
 def _refused(inspection_id: int, error: RuleError, fallback: str, uploads=None, **forms):
@@ -191,6 +210,51 @@ def _post_results(inspection_id: int, action, done):
 def save(inspection_id: int):
     """保存: the header, every item's result and note, evidence added or removed."""
     return _post_results(inspection_id, services.save, lambda inspection: "已保存。")
+
+
+@bp.route("/inspections/<int:inspection_id>/items/<int:result_id>/activities", methods=["POST"])
+@login_required
+def choose_activities(inspection_id: int, result_id: int):
+    """One item's activities as evidence, saved as soon as a box is ticked (htmx swaps that
+    item's list and moves the page's row version on). Without JavaScript the boxes are saved
+    with the page (保存), so nothing else typed on it is lost."""
+    inspection = _load(inspection_id)
+    row = next((r for r in inspection.results if r.id == result_id), None)
+    if row is None or not activity_evidence.takes_activities(row.item):
+        abort(404)
+    if not can_edit(inspection, current_user):
+        abort(403)
+    posted = activities_form(row)
+    name = activities_field_name(row)
+    try:
+        if not posted.validate_on_submit():
+            raise RuleError(next(iter(posted.errors.get(name, []) or ["请重新选择活动。"])), name)
+        require_version(inspection, posted.opened_version)
+        activity_evidence.choose_activities(row, posted[name].data, current_user)
+    except RuleError as error:
+        db.session.rollback()
+        inspection = _load(inspection_id)
+        form = results_form(inspection, formdata=None)
+        form[name].data = posted[name].data
+        RuleError(error.message, name).show_on(form)
+        status = 409 if isinstance(error, StaleEdit) else 422
+        if is_fragment_request():
+            return _activities_fragment(inspection, row.id, form), status
+        return _page(inspection, status, form=form, stale=getattr(error, "latest", None))
+    db.session.commit()
+    if is_fragment_request():
+        return _activities_fragment(_load(inspection_id), row.id)
+    flash("已保存作为佐证的活动。", "success")
+    return redirect(url_for("inspections.detail", inspection_id=inspection_id, _anchor=f"item-{row.id}"), 303)
+
+
+def _activities_fragment(inspection: Inspection, result_id: int, form=None):
+    """One item's activities, and the page's row version moved on (an out-of-band swap), so the
+    page's next 保存 is not refused as someone else's change."""
+    row = next(r for r in inspection.results if r.id == result_id)
+    return render("standards/_activity_evidence.html", inspection=inspection, row=row,
+                  form=form or results_form(inspection, formdata=None), oob_version=True,
+                  **_activity_context(inspection, True))
 
 
 @bp.route("/inspections/<int:inspection_id>/submit", methods=["POST"])

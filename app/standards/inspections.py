@@ -8,6 +8,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import contains_eager
 
+from app.activities.evidence import choose_activities
 from app.attachments.services import PreparedFile, attach, attachments_for, delete_attachment
 from app.auth.models import User
 from app.extensions import db
@@ -54,6 +55,8 @@ class ResultsEntry:
     uploads: dict[int, tuple[list[PreparedFile], list[str]]] = field(default_factory=dict)
     captions: dict[int, str] = field(default_factory=dict)  # what the new files of a result show
     remove_attachment_ids: list[int] = field(default_factory=list)
+    # Per result whose activities the page offered, the ids ticked (app.activities.evidence).
+    activities: dict[int, list[int]] = field(default_factory=dict)
     opened_version: int | None = None  # the inspection's row version when the page was opened
 
 
@@ -208,6 +211,9 @@ def save(inspection: Inspection, user: User, entry: ResultsEntry) -> dict[int, l
     update_header(inspection, user, inspected_on=entry.inspected_on, inspectors=entry.inspectors,
                   summary=entry.summary)
     record_results(inspection, user, entry.values)
+    by_id = {r.id: r for r in inspection.results}
+    for result_id, activity_ids in entry.activities.items():
+        choose_activities(by_id[result_id], activity_ids, user)
     if entry.remove_attachment_ids:
         result_ids = [r.id for r in inspection.results]
         for attachments in attachments_for(InspectionResult.__tablename__, result_ids).values():

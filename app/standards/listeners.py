@@ -4,9 +4,9 @@ from sqlalchemy import event, inspect
 from sqlalchemy.orm import Session
 
 from app.rules import RuleError
-from app.standards.models import Inspection, InspectionResult, InspectionStatus
+from app.standards.models import Inspection, InspectionStatus
 from app.standards.rules import FROZEN
-from app.versioning import ROW_VERSION
+from app.versioning import ROW_VERSION, versioned_parent
 
 
 def _committed_status(inspection: Inspection) -> InspectionStatus | None:
@@ -32,8 +32,8 @@ def _freeze_finalized_inspections(session, flush_context, instances):
     for obj in list(session.dirty) + list(session.deleted) + list(session.new):
         if isinstance(obj, Inspection):
             inspection = obj if obj not in session.new else None
-        elif isinstance(obj, InspectionResult):
-            inspection = obj.inspection
+        elif isinstance(parent := versioned_parent(obj), Inspection):  # its results and their evidence
+            inspection = parent
         else:
             continue
         if inspection is not None and _committed_status(inspection) == InspectionStatus.FINALIZED \

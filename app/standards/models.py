@@ -4,6 +4,7 @@ Standards are versioned data: an administrator changes one by publishing a new v
 and every inspection keeps the version it was made with.
 """
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Boolean, Date, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -15,6 +16,9 @@ from app.organizations.models import Organization, OrgKind, OrgLevel
 from app.regional import RegionScoped
 from app.timeutil import utcnow
 from app.versioning import RowVersioned
+
+if TYPE_CHECKING:  # the activities' models import these: a name for the annotation only
+    from app.activities.models import ActivityEvidence
 
 
 class Standard(Audited, db.Model):
@@ -183,6 +187,10 @@ class InspectionResult(Audited, RegionScoped, db.Model):
 
     inspection: Mapped[Inspection] = relationship(back_populates="results")
     item: Mapped[StandardItem] = relationship()
+    # The activities attached as the item's evidence (有活动): app.activities.evidence.
+    activity_evidence: Mapped[list["ActivityEvidence"]] = relationship(
+        back_populates="inspection_result", cascade="all, delete-orphan", order_by="ActivityEvidence.id"
+    )
 
     def __str__(self) -> str:
         return f"{self.item.code}. {self.item.title}"

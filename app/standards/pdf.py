@@ -57,11 +57,17 @@ def sheet_filename(inspection) -> str:
 # --------------------------------------------------------------------------- single documents
 
 def _sheet_context(inspection, site: str | None = None) -> dict:
+    from app.activities.evidence import sheet_line, takes_activities
+
     return {
         "inspection": inspection,
         "title": inspection.sheet_title,
         "region_name": full_region_name(inspection.region),
         "results": inspection.results,
+        # Under a 有活动 item, the activities attached as its evidence, in one line.
+        "activity_lines": {r.id: sheet_line(sorted((e.activity for e in r.activity_evidence),
+                                                   key=lambda a: (a.starts_on, a.id)))
+                           for r in inspection.results if takes_activities(r.item)},
         "rectifications": inspection.rectifications,
         "draft": not inspection.is_finalized,
         "verify_url": verify_url(inspection.verification_code, site),
@@ -157,6 +163,7 @@ def evidence_pdf(inspection) -> bytes:
 
 def load_inspections(inspection_ids: Sequence[int]) -> list:
     """The inspections with everything a sheet shows, in a handful of queries, in the given order."""
+    from app.activities.models import ActivityEvidence
     from app.standards.models import Inspection, InspectionResult, Rectification, StandardVersion
 
     rows = db.session.execute(
@@ -165,6 +172,8 @@ def load_inspections(inspection_ids: Sequence[int]) -> list:
             selectinload(Inspection.region),
             selectinload(Inspection.version).selectinload(StandardVersion.standard),
             selectinload(Inspection.results).selectinload(InspectionResult.item),
+            selectinload(Inspection.results).selectinload(InspectionResult.activity_evidence)
+            .selectinload(ActivityEvidence.activity),
             selectinload(Inspection.rectifications).selectinload(Rectification.item),
         )
     ).scalars().all()

@@ -1,17 +1,20 @@
-"""The benchmark's planned registry and inspections: valid codes, consistent tables, stable plans."""
+"""The benchmark's planned registry, inspections and activities: valid codes, consistent tables, stable plans."""
 from collections import Counter
 from random import Random
 
 import pytest
 from stdnum.cn import uscc
 
+from app.activities.models import ActivityStatus
 from app.organizations.credit_codes import organisation_code
-from app.organizations.models import OrgKind, OrgLevel
+from app.organizations.models import OrgKind, OrgLevel, OrgStatus
 from app.regions.models import RegionLevel
 from app.standards.models import InspectionStatus, ItemResult, RectificationStatus, Verdict
 from app.standards.rules import compute_verdict
+from bench.activities import plan_activities
 from bench.inspections import Item, StandardSnapshot, plan_inspections, rectification_rows, result_rows
 from bench.registry import REFERENCE_DAY, founding_event_rows, plan_organizations
+from bench.seed import FINGERPRINT_SOURCES, TABLES
 from bench.world import build_world
 
 # The 四有 as the default-standards migration loads it (ids as a fresh database numbers them).
@@ -104,3 +107,40 @@ def test_plans_are_the_same_on_every_run(world, orgs, plan):
     again = plan_inspections(world, plan_organizations(world, Random("bench:organizations")), STANDARD,
                              Random("bench:inspections"))
     assert again.inspections == plan.inspections and again.outcomes == plan.outcomes
+
+
+@pytest.fixture(scope="module")
+def activities(world, orgs):
+    return plan_activities(world, orgs, Random("bench:activities"))
+
+
+def test_activities_are_the_active_organisations_two_years_in_their_workflow_states(world, orgs, activities):
+    assert 20_000 <= len(activities) <= 30_000
+    assert [a["id"] for a in activities] == list(range(1, len(activities) + 1))
+    assert [a["created_at"] for a in activities] == sorted(a["created_at"] for a in activities)
+    by_id = {o["id"]: o for o in orgs}
+    users = {u["id"] for u in world.users}
+    assert {a["starts_on"].year for a in activities} == {2025, 2026}
+    assert {by_id[a["organization_id"]]["status"] for a in activities} == {OrgStatus.ACTIVE}
+    statuses = Counter(a["status"] for a in activities)
+    assert set(statuses) == set(ActivityStatus) and statuses[ActivityStatus.REPORTED] > 0.8 * len(activities)
+    for a in activities:
+        assert a["region_id"] == by_id[a["organization_id"]]["region_id"] and a["created_by_id"] in users
+        assert a["starts_on"] <= a["ends_on"] and a["created_at"] <= a["updated_at"]
+        reported = a["status"] == ActivityStatus.REPORTED
+        assert (a["actual_participants"] is not None) == reported == (a["reported_at"] is not None)
+        if reported:
+            assert a["ends_on"] < REFERENCE_DAY and a["reported_at"].date() > a["ends_on"]
+            assert not a["needs_filing"] or a["decided_at"] is not None
+        if a["status"] in (ActivityStatus.FILED, ActivityStatus.APPROVED, ActivityStatus.RETURNED):
+            assert a["needs_filing"] and a["filed_at"] is not None
+        if a["decided_at"] is not None:
+            assert a["filed_at"] < a["decided_at"] and a["decided_by"]
+        if a["starts_on"] > REFERENCE_DAY:
+            assert a["status"] not in (ActivityStatus.REPORTED, ActivityStatus.CANCELLED)
+    assert plan_activities(world, orgs, Random("bench:activities")) == activities
+
+
+def test_the_seed_writes_and_fingerprints_the_activities():
+    assert "activities" in [seed.table for seed in TABLES]
+    assert "activities.py" in [path.name for path in FINGERPRINT_SOURCES]
