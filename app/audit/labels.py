@@ -31,12 +31,16 @@ FIELD_LABELS = {
     "term_end": "任期结束", "term_start": "任期开始", "term_years": "任期年限", "times_returned": "退回次数",
     "title": "项目", "username": "用户名", "venue": "活动场地", "verdict": "结论",
     "verification_code": "核验码", "region_id": "所属区划", "parent_id": "上级区划",
+    "starts_on": "开始日期", "ends_on": "结束日期", "place": "地点", "organiser": "主办单位",
+    "co_organisers": "承办、协办单位", "expected_participants": "预计参与人数", "needs_filing": "需报备",
+    "filed_at": "报备时间", "decided_at": "审核时间", "decided_by": "审核人", "actual_participants": "实际参与人数",
+    "results": "开展情况和成效", "reported_at": "上报时间", "caption": "说明",
 }
 # Every record type by the name people know it by (the audit page's filter and its rows).
 RECORD_TYPE_LABELS = {
     "regions": "行政区划", "users": "用户", "organizations": "体育组织", "lifecycle_events": "登记事项",
     "inspections": "检查", "inspection_results": "检查结果", "rectifications": "整改", "attachments": "附件",
-    "standards": "标准", "standard_versions": "标准版本", "standard_items": "标准项目",
+    "standards": "标准", "standard_versions": "标准版本", "standard_items": "标准项目", "activities": "赛事活动",
 }
 # Columns holding another record's id, shown by that record's name: the table it points to.
 REFERENCES = {"region_id": "regions", "parent_id": "regions", "organization_id": "organizations",
