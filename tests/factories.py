@@ -10,6 +10,8 @@ from datetime import date, timedelta
 from openpyxl import Workbook, load_workbook
 from PIL import Image
 
+from app.activities import services as activity_services
+from app.activities.models import Activity, ActivityKind, ActivityLevel
 from app.auth.models import User
 from app.extensions import db
 from app.organizations.credit_codes import make_credit_code
@@ -78,6 +80,22 @@ def make_inspection(org: Organization, kind: InspectionKind = InspectionKind.ACC
         inspections.finalize(inspection, user("supervisor"), signed_by="李建国",
                           signed_on=signed_on or inspected_on + timedelta(days=1))
     return inspection
+
+
+def make_activity(org: Organization, *, title: str = "全民健身广场舞展演", kind: ActivityKind = ActivityKind.EVENT,
+                  starts_on: date = date(2026, 5, 20), by: str = "clerk", **fields) -> Activity:
+    """An activity of ``org`` registered by ``by`` through the service (筹备中), one day long and
+    small enough to need no filing unless ``kind`` or ``fields`` say otherwise."""
+    fields = {"title": title, "kind": kind, "level": ActivityLevel.TOWNSHIP, "starts_on": starts_on,
+              "ends_on": starts_on, "place": "镇文体广场", "expected_participants": 120, **fields}
+    return activity_services.create_activity(org, fields, user(by))
+
+
+def pdf_upload(name: str = "活动规程.pdf"):
+    """A small PDF as a browser posts it (for the services: ``prepare_upload(pdf_upload())``)."""
+    from werkzeug.datastructures import FileStorage
+
+    return FileStorage(io.BytesIO(b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"), filename=name)
 
 
 def get_org(app, org_id: int) -> Organization | None:
