@@ -4,6 +4,7 @@ commits once; a refused step rolls back and shows the page again (422), as the u
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from app.activities import bp, exports, rules, services
 from app.activities.forms import ActivityFilters, ActivityForm, CancelForm, DecisionForm, FilingForm, ReportForm
@@ -60,13 +61,17 @@ def print_list():
 
 # ---------------------------------------------------------------- one activity
 
+PAGE_LOADS = (joinedload(Activity.organization), joinedload(Activity.region))  # named on the page
+
+
 def _page(activity: Activity, status: int = 200, **overrides):
     today = local_today()
+    files = services.files_of(activity)
     context = {
         "activity": activity,
         "today": today,
-        "rules_documents": services.files_of([activity.id], services.RULES_CAPTION)[activity.id],
-        "photos": services.files_of([activity.id], services.PHOTO_CAPTION)[activity.id],
+        "rules_documents": files[services.RULES_CAPTION],
+        "photos": files[services.PHOTO_CAPTION],
         "history": history_for(activity),
         "can_write": current_user.can_write,
         "is_county": current_user.is_county,
@@ -88,7 +93,7 @@ def _page(activity: Activity, status: int = 200, **overrides):
 @bp.route("/activities/<int:activity_id>")
 @login_required
 def detail(activity_id: int):
-    return _page(scoped_get_or_404(Activity, activity_id))
+    return _page(scoped_get_or_404(Activity, activity_id, *PAGE_LOADS))
 
 
 def _form_page(form: ActivityForm, organization: Organization, activity: Activity | None, status: int, stale=None):

@@ -14,7 +14,7 @@ from sqlalchemy.orm import contains_eager, load_only
 from app.activities import rules
 from app.activities.models import Activity, ActivityKind, ActivityLevel, ActivityStatus
 from app.attachments.models import Attachment
-from app.attachments.services import PreparedFile, attach
+from app.attachments.services import PreparedFile, attach, attachments_for
 from app.auth.models import User
 from app.extensions import db
 from app.organizations.models import Organization, OrgStatus
@@ -95,17 +95,11 @@ def update_activity(activity: Activity, fields: dict, user: User, opened_version
     db.session.flush()
 
 
-def files_of(activity_ids, caption: str) -> dict[int, list[Attachment]]:
-    """The 规程 (RULES_CAPTION) or the report's photos (PHOTO_CAPTION) of many activities, by id."""
-    ids = list(activity_ids)
-    grouped: dict[int, list[Attachment]] = {i: [] for i in ids}
-    if ids:
-        rows = db.session.execute(
-            select(Attachment).where(Attachment.owner_type == Activity.__tablename__, Attachment.owner_id.in_(ids),
-                                     Attachment.caption == caption).order_by(Attachment.id)
-        ).scalars()
-        for attachment in rows:
-            grouped[attachment.owner_id].append(attachment)
+def files_of(activity: Activity) -> dict[str, list[Attachment]]:
+    """The activity's files by caption: its 规程 (RULES_CAPTION) and its report's photos (PHOTO_CAPTION)."""
+    grouped: dict[str, list[Attachment]] = {RULES_CAPTION: [], PHOTO_CAPTION: []}
+    for attachment in attachments_for(Activity.__tablename__, [activity.id])[activity.id]:
+        grouped.setdefault(attachment.caption, []).append(attachment)
     return grouped
 
 
@@ -118,7 +112,7 @@ def file_activity(activity: Activity, user: User, documents: list[PreparedFile] 
     documents = list(documents)
     if wrong := [f.filename for f in documents if f.content_type not in RULES_TYPES]:
         raise RuleError(f"活动规程须为 PDF 或 Word 文件：{'、'.join(wrong)} 不是。", "rules_document")
-    _refuse(rules.file_problem(activity, bool(documents) or bool(files_of([activity.id], RULES_CAPTION)[activity.id])))
+    _refuse(rules.file_problem(activity, bool(documents) or bool(files_of(activity)[RULES_CAPTION])))
     attach(documents, owner=activity, region_id=activity.region_id, caption=RULES_CAPTION)
     activity.status = S.FILED
     activity.filed_at = now or utcnow()

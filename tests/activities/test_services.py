@@ -53,7 +53,7 @@ def test_the_whole_course_of_a_filed_activity_leaves_its_audit_trail(app, world)
             assert refused.value.field == "rules_document"
             services.file_activity(activity, clerk, [prepare_upload(pdf_upload())], now=datetime(2026, 5, 1, 2))
         assert activity.status == S.FILED and activity.filed_at == datetime(2026, 5, 1, 2)
-        assert [a.filename for a in services.files_of([activity.id], services.RULES_CAPTION)[activity.id]] == ["活动规程.pdf"]
+        assert [a.filename for a in services.files_of(activity)[services.RULES_CAPTION]] == ["活动规程.pdf"]
         with acting_as(supervisor):
             services.decide_filing(activity, supervisor, False, "请补充安全预案")
         assert (activity.status, activity.review_note, activity.decided_by) == (S.RETURNED, "请补充安全预案", "测试supervisor")
@@ -65,7 +65,7 @@ def test_the_whole_course_of_a_filed_activity_leaves_its_audit_trail(app, world)
         with acting_as(clerk):
             services.report_activity(activity, clerk, 260, "共 12 支队伍参赛", [_photo()], today=TODAY)
         assert (activity.status, activity.actual_participants, activity.results) == (S.REPORTED, 260, "共 12 支队伍参赛")
-        assert [a.is_image for a in services.files_of([activity.id], services.PHOTO_CAPTION)[activity.id]] == [True]
+        assert [a.is_image for a in services.files_of(activity)[services.PHOTO_CAPTION]] == [True]
 
         statuses = [e.changes["status"] for e in _entries(activity) if "status" in e.changes]
         assert statuses[0] == [None, "planned"] and statuses[-1] == ["approved", "reported"]

@@ -266,6 +266,18 @@ def test_a_filed_activity_is_not_reported_before_its_approval(app, clerk_client,
     assert status_of(app, ids["league"]) == S.PLANNED
 
 
+def test_a_step_on_a_page_someone_changed_since_is_refused_and_shows_the_change(app, client_as, ids):
+    clerk, supervisor = client_as("clerk"), client_as("supervisor")
+    clerk.post(f"/activities/{ids['league']}/file", data={"rules_document": (io.BytesIO(PDF), "规程.pdf")})
+    opened = version(supervisor, ids["league"])
+    assert clerk.post(f"/activities/{ids['league']}/cancel", data={"row_version": version(clerk, ids["league"])}) \
+        .status_code == 303
+    stale = supervisor.post(f"/activities/{ids['league']}/approve", data={"note": "同意", "row_version": opened})
+    html = stale.get_data(as_text=True)
+    assert stale.status_code == 409 and "其他人修改了这条记录" in html and "报备待审 → 已取消" in html
+    assert status_of(app, ids["league"]) == S.CANCELLED
+
+
 def test_cancel(app, clerk_client, ids):
     assert clerk_client.post(f"/activities/{ids['show']}/cancel").status_code == 303
     assert status_of(app, ids["show"]) == S.CANCELLED
