@@ -95,6 +95,7 @@ class ActivityFilters(FilterForm):
     kind = SelectField("活动类型", choices=FilterForm.choices(ActivityKind, "全部类型"))
     level = SelectField("活动级别", choices=FilterForm.choices(ActivityLevel, "全部级别"))
     status = SelectField("状态", choices=FilterForm.choices(ActivityStatus, "全部状态"))
+    to_report = BooleanField("只看待上报", false_values=("", "0", "false"))
     year = StringField("年度", filters=[lambda value: (value or "")[:4]])
     date_from = DateField("开始日期自", validators=[Optional()])
     date_to = DateField("至", validators=[Optional()])

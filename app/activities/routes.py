@@ -34,7 +34,7 @@ def _filter_organization(filters: ActivityFilters) -> Organization | None:
 @login_required
 def index():
     filters = ActivityFilters()
-    page = paginate(services.activity_query(filters))
+    page = paginate(services.activity_query(filters, local_today()))
     return render("activities/index.html", "activities/_rows.html", page=page, filters=filters, q=filters.q.data,
                   organization=_filter_organization(filters))
 
@@ -44,7 +44,7 @@ def index():
 def export():
     """The ledger as the filters select it, every row, as a workbook."""
     today = local_today()
-    rows = db.session.execute(services.activity_query(ActivityFilters(), exports.COLUMNS)
+    rows = db.session.execute(services.activity_query(ActivityFilters(), today, exports.COLUMNS)
                               .limit(exports.EXPORT_LIMIT)).scalars()
     return send_download(exports.activities_workbook(rows), file_name("赛事活动台账", f"{today:%Y%m%d}", suffix=".xlsx"),
                          fallback=ascii_name("activities", current_user.region.code, today, suffix=".xlsx"))
@@ -55,7 +55,7 @@ def export():
 def print_list():
     """The ledger as the filters select it, as paper (the browser prints it)."""
     filters = ActivityFilters()
-    return print_view("赛事活动台账", "activities/_table.html", services.activity_query(filters), filters,
+    return print_view("赛事活动台账", "activities/_table.html", services.activity_query(filters, local_today()), filters,
                       "activities.index")
 
 

@@ -8,7 +8,7 @@ through these same functions.
 """
 from datetime import date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import contains_eager, load_only
 
 from app.activities import rules
@@ -163,7 +163,14 @@ def cancel_activity(activity: Activity, user: User, *, opened_version: int | Non
 
 # ---------------------------------------------------------------- reading
 
-def activity_query(filters, columns=LIST_COLUMNS):
+def awaiting_report(today: date):
+    """SQL condition: held (begun by ``today``) and open to 信息上报, i.e. approved, or never to be
+    filed (rules.report_problem, for many rows at once)."""
+    return and_(Activity.starts_on <= today,
+                or_(Activity.status == S.APPROVED, and_(Activity.status == S.PLANNED, Activity.needs_filing.is_(False))))
+
+
+def activity_query(filters, today: date, columns=LIST_COLUMNS):
     """The activities the ledger's filters (ActivityFilters) ask for, newest first, with their
     organisation's and region's names, reading only ``columns`` of each activity."""
     stmt = (
@@ -184,6 +191,8 @@ def activity_query(filters, columns=LIST_COLUMNS):
         stmt = stmt.where(Activity.starts_on >= start)
     if end is not None:
         stmt = stmt.where(Activity.starts_on <= end)
+    if filters.to_report.data:
+        stmt = stmt.where(awaiting_report(today))
     if filters.organization_id is not None:
         stmt = stmt.where(Activity.organization_id == filters.organization_id)
     return filters.ordered(stmt)

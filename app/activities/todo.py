@@ -3,10 +3,11 @@ organisations' writers the activities held but not reported and the filings sent
 from datetime import date
 
 from flask import url_for
-from sqlalchemy import and_, or_, select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload, load_only
 
 from app.activities.models import Activity, ActivityStatus
+from app.activities.services import awaiting_report
 from app.auth.models import User
 from app.extensions import db
 from app.main.todo import TodoGroup, TodoItem
@@ -14,12 +15,6 @@ from app.organizations.models import Organization
 
 TODO_LIMIT = 20
 S = ActivityStatus
-
-
-def _reportable(today: date):
-    """Held (begun by ``today``) and open to 信息上报: approved, or never to be filed."""
-    return and_(Activity.starts_on <= today,
-                or_(Activity.status == S.APPROVED, and_(Activity.status == S.PLANNED, Activity.needs_filing.is_(False))))
 
 
 def _item(activity: Activity, note: str) -> TodoItem:
@@ -34,7 +29,7 @@ def todo_for(user: User, today: date) -> list[TodoGroup]:
     if user.is_county:
         wanted = Activity.status == S.FILED
     else:
-        wanted = or_(Activity.status == S.RETURNED, _reportable(today))
+        wanted = or_(Activity.status == S.RETURNED, awaiting_report(today))
     rows = db.session.execute(
         select(Activity).where(wanted)
         .options(load_only(Activity.id, Activity.title, Activity.status, Activity.starts_on, Activity.needs_filing,
@@ -52,6 +47,6 @@ def todo_for(user: User, today: date) -> list[TodoGroup]:
                       more_url=url_for("activities.index", status=S.RETURNED.value)),
             TodoGroup("待上报的活动", [_item(a, f"{a.starts_on} 已开始") for a in rows
                                      if a.status != S.RETURNED][:TODO_LIMIT],
-                      more_url=url_for("activities.index")),
+                      more_url=url_for("activities.index", to_report="1")),
         ]
     return [g for g in groups if g.items]

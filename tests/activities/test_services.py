@@ -170,5 +170,5 @@ def test_the_ledger_reads_only_the_scope(app, world):
         make_activity(make_org(world.town_b1), title="南村镇活动", by="clerk_b")
         db.session.commit()
         set_scope(world.town_a1.path)
-        rows = db.session.execute(services.activity_query(ActivityFilters(MultiDict()))).scalars().all()
+        rows = db.session.execute(services.activity_query(ActivityFilters(MultiDict()), TODAY)).scalars().all()
         assert [a.id for a in rows] == [mine.id]

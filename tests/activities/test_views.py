@@ -129,6 +129,7 @@ def test_the_ledger_page_and_its_fragment(supervisor_client, ids):
     ("year=2025", ["社会体育指导员培训"]),
     ("date_from=2026-05-01&date_to=2026-06-30", ["广场舞展演"]),
     ("year=2026&date_from=2026-08-01", ["镇篮球联赛"]),
+    ("to_report=1", ["广场舞展演", "社会体育指导员培训"]),  # held, nothing to file; the 联赛 waits for its filing
     ("date_from=not-a-date&kind=bogus", ["镇篮球联赛", "广场舞展演", "社会体育指导员培训"]),  # a stale link filters nothing
     ("sort=starts_on", ["社会体育指导员培训", "广场舞展演", "镇篮球联赛"]),
 ])
@@ -241,6 +242,7 @@ def test_the_county_returns_with_a_reason_and_approves_a_second_filing(app, clie
     assert supervisor.post(f"/activities/{ids['league']}/approve", data={"note": ""}).status_code == 303
     page = supervisor.get(f"/activities/{ids['league']}").get_data(as_text=True)
     assert "报备已同意" in page and "测试supervisor" in page and "修改记录" in page
+    assert "审核意见：（空） → 请补充安全预案" in page and "活动名称：镇篮球联赛" in page  # the history in its own words
 
 
 def test_the_report_with_a_photo_and_a_refused_one_keeping_the_text(app, clerk_client, ids):
@@ -296,6 +298,6 @@ def test_the_organisation_page_shows_its_activities(client_as, ids):
 
 def test_the_clerks_to_do_lists_activities_held_but_not_reported(client_as, ids):
     html = client_as("clerk").get("/").get_data(as_text=True)
-    assert "待上报的活动" in html and "广场舞展演" in html
+    assert "待上报的活动" in html and "广场舞展演" in html and 'href="/activities?to_report=1"' in html
     assert "镇篮球联赛" not in html  # to be filed first
     assert "待上报的活动" not in client_as("viewer").get("/").get_data(as_text=True)
