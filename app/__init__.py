@@ -5,7 +5,7 @@ from flask import Flask, abort, redirect, request, url_for
 from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from app import cases, printing, standards, versioning
+from app import activities, cases, printing, standards, versioning
 from app.assets import init_assets
 from app.audit.labels import readable_changes
 from app.extensions import compress, csrf, db, login_manager, migrate
@@ -55,6 +55,7 @@ def create_app(config_class=Config) -> Flask:
     versioning.register()
     standards.init_app(app)
     cases.init_app(app)
+    activities.init_app(app)
     _register_request_hooks(app)
     app.jinja_env.filters["local_dt"] = format_local
     app.jinja_env.globals["audit_changes"] = readable_changes
@@ -83,6 +84,7 @@ def _register_blueprints(app: Flask) -> None:
     # A package holds only its blueprint; importing its route modules here attaches the views.
     # So a model can be imported (by scoping, audit, a job) without pulling in any views.
     from app import cli, errors
+    from app.activities import routes as activity_routes
     from app.api import cli as api_token_commands  # noqa: F401 - attaches `flask api-token …` to api.bp
     from app.api import routes as api_routes
     from app.api import token_routes  # noqa: F401 - the administrator's token pages, on api.bp too
@@ -108,7 +110,7 @@ def _register_blueprints(app: Flask) -> None:
 
     for module in (main_routes, auth_routes, region_routes, organization_routes, inspection_routes,
                    rectification_routes, standard_routes, sheet_routes, verification_routes, report_routes,
-                   case_routes, case_import_routes, job_routes, attachment_routes, audit_routes, api_routes,
+                   case_routes, case_import_routes, activity_routes, job_routes, attachment_routes, audit_routes, api_routes,
                    errors, cli, backup_commands):
         app.register_blueprint(module.bp)
 

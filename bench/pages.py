@@ -26,6 +26,8 @@ PAGES = [
     {"name": "inspections", "path": "/inspections", "user": "supervisor"},
     {"name": "inspection", "path": "/inspections/{inspection_id}", "user": "supervisor"},
     {"name": "rectifications", "path": "/rectifications", "user": "supervisor"},
+    # 赛事活动: the county's ledger of activities.
+    {"name": "activities", "path": "/activities", "user": "supervisor"},
     # 达标覆盖: the county board (townships × items), the city's and the province's summaries.
     {"name": "coverage-county", "path": "/coverage?region={county_id}", "user": "supervisor"},
     {"name": "coverage-city", "path": "/coverage", "user": "viewer"},

@@ -10,6 +10,7 @@ from datetime import date, timedelta
 from openpyxl import Workbook, load_workbook
 from PIL import Image
 
+from app.activities import services as activity_services
 from app.activities.models import Activity, ActivityKind, ActivityLevel, ActivityStatus
 from app.auth.models import User
 from app.extensions import db
@@ -81,6 +82,22 @@ def make_inspection(org: Organization, kind: InspectionKind = InspectionKind.ACC
     return inspection
 
 
+def make_activity(org: Organization, *, title: str = "全民健身广场舞展演", kind: ActivityKind = ActivityKind.EVENT,
+                  starts_on: date = date(2026, 5, 20), by: str = "clerk", **fields) -> Activity:
+    """An activity of ``org`` registered by ``by`` through the service (筹备中), one day long and
+    small enough to need no filing unless ``kind`` or ``fields`` say otherwise."""
+    fields = {"title": title, "kind": kind, "level": ActivityLevel.TOWNSHIP, "starts_on": starts_on,
+              "ends_on": starts_on, "place": "镇文体广场", "expected_participants": 120, **fields}
+    return activity_services.create_activity(org, fields, user(by))
+
+
+def pdf_upload(name: str = "活动规程.pdf"):
+    """A small PDF as a browser posts it (for the services: ``prepare_upload(pdf_upload())``)."""
+    from werkzeug.datastructures import FileStorage
+
+    return FileStorage(io.BytesIO(b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"), filename=name)
+
+
 def get_org(app, org_id: int) -> Organization | None:
     """The organisation with its events loaded, detached (readable after the context closes)."""
     with app.app_context():
@@ -123,9 +140,11 @@ def read_xlsx(data: bytes) -> list[tuple]:
     return list(sheet.iter_rows(values_only=True))
 
 
-def make_activity(org: Organization, *, title: str = "广场舞展演", starts_on: date = date(2026, 5, 1),
-                  ends_on: date | None = None, status: ActivityStatus = ActivityStatus.REPORTED, **fields) -> Activity:
-    """An activity of ``org`` in its region: by default a township display held and reported
+def make_activity_row(org: Organization, *, title: str = "广场舞展演", starts_on: date = date(2026, 5, 1),
+                      ends_on: date | None = None, status: ActivityStatus = ActivityStatus.REPORTED,
+                      **fields) -> Activity:
+    """An activity of ``org`` in any state, written as a row (``make_activity`` goes through the
+    workflow's service and starts 筹备中): by default a township display held and reported
     (已上报) with 120 taking part. Any other column may be given as a keyword."""
     values = {"kind": ActivityKind.SHOWCASE, "level": ActivityLevel.TOWNSHIP, "expected_participants": 100,
               "actual_participants": 120, "organiser": org.name, "place": "镇文化广场"} | fields

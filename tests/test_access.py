@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from app.extensions import db
 from app.regions.models import Region
 from app.standards.models import ItemResult
-from tests.factories import make_inspection, make_org
+from tests.factories import make_activity, make_inspection, make_org
 
 ADMIN_ONLY = ["/users", "/users/new", "/audit", "/api-tokens"]
 
@@ -23,7 +23,7 @@ TOKEN_ENDPOINTS = {"api.channels", "api.case", "api.cases", "api.create_case", "
 READ_ONLY_POSTS = {"auth.logout", "auth.change_password", "sheets.batch"}
 # A path argument named like this takes an id from that table; other ``<name>_id`` take it from
 # the table ``<name>s`` (or ``..._<name>s``: version_id -> standard_versions).
-ID_TABLES = {"org_id": "organizations", "parent_id": "regions", "match_id": "case_matches"}
+ID_TABLES = {"org_id": "organizations", "parent_id": "regions", "match_id": "case_matches", "activity_id": "activities"}
 STRING_ARGUMENTS = {"filename": "photo.jpg", "code": "ABCD2345", "kind": "accept", "slug": "todo",
                     "sheet": "assignment", "letter_kind": "opinion", "number": "阳城体诉〔2026〕0001号",
                     "decision": "link", "token": "0" * 32, "which": "first"}
@@ -68,7 +68,7 @@ def _url(app, rule, real_ids: bool) -> str:
 @pytest.fixture
 def records(app, world):
     """A record in every table an id in a URL points to: a finalized check with a finding, a
-    draft, a registered case and its repeat (a duplicate proposal), an API token."""
+    draft, an activity, a registered case and its repeat (a duplicate proposal), an API token."""
     from datetime import datetime
 
     from app.api.tokens import issue_token
@@ -81,6 +81,7 @@ def records(app, world):
         org = make_org(world.town_a1)
         make_inspection(org, results={"有经费": ItemResult.FAIL}, finalize=True)
         make_inspection(org)
+        make_activity(org)
         db.session.commit()
     with app.test_request_context():
         set_scope(None)

@@ -32,12 +32,20 @@ FIELD_LABELS = {
     "title": "项目", "username": "用户名", "venue": "活动场地", "verdict": "结论",
     "verification_code": "核验码", "region_id": "所属区划", "parent_id": "上级区划",
     "activity_id": "活动", "result_id": "检查项目",
+    "starts_on": "开始日期", "ends_on": "结束日期", "place": "地点", "organiser": "主办单位",
+    "co_organisers": "承办、协办单位", "expected_participants": "预计参与人数", "needs_filing": "需报备",
+    "filed_at": "报备时间", "decided_at": "审核时间", "decided_by": "审核人", "actual_participants": "实际参与人数",
+    "results": "开展情况和成效", "reported_at": "上报时间", "caption": "说明",
+}
+# Where a shared field name means something else on one kind of record.
+RECORD_FIELD_LABELS = {
+    "activities": {"title": "活动名称", "kind": "活动类型", "level": "活动级别", "review_note": "审核意见"},
 }
 # Every record type by the name people know it by (the audit page's filter and its rows).
 RECORD_TYPE_LABELS = {
     "regions": "行政区划", "users": "用户", "organizations": "体育组织", "lifecycle_events": "登记事项",
     "inspections": "检查", "inspection_results": "检查结果", "rectifications": "整改", "attachments": "附件",
-    "standards": "标准", "standard_versions": "标准版本", "standard_items": "标准项目",
+    "standards": "标准", "standard_versions": "标准版本", "standard_items": "标准项目", "activities": "赛事活动",
     "activity_evidence": "活动佐证",
 }
 # Columns holding another record's id, shown by that record's name: the table it points to.
@@ -122,11 +130,12 @@ def _display(value, enum_class, field: str = "") -> str:
 def readable_changes(entry) -> list[tuple[str, str, str]]:
     """(field label, old, new) for each change an entry records, in Chinese where we can."""
     enums = _enum_classes(entry.record_type)
+    own = RECORD_FIELD_LABELS.get(entry.record_type, {})
     rows = []
     for field, (old, new) in entry.changes.items():
         if field in HIDDEN or (entry.action == "insert" and new in (None, "")):
             continue  # a new record's empty fields say nothing
         enum_class = enums.get(field)
-        rows.append((FIELD_LABELS.get(field, field), _display(old, enum_class, field),
+        rows.append((own.get(field) or FIELD_LABELS.get(field, field), _display(old, enum_class, field),
                      _display(new, enum_class, field)))
     return rows

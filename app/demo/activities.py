@@ -20,7 +20,8 @@ from PIL import Image, ImageDraw, ImageFont
 from werkzeug.datastructures import FileStorage
 
 from app.activities.models import Activity, ActivityKind, ActivityLevel, ActivityStatus
-from app.attachments.services import save_upload
+from app.activities.services import PHOTO_CAPTION, RULES_CAPTION
+from app.attachments.services import attach, prepare_upload
 from app.auth.models import User
 from app.demo.inspections import CJK_FONT
 from app.extensions import db
@@ -207,12 +208,13 @@ def _files(rng: random.Random, activity: Activity) -> int:
     """The 规程 of a filed activity, and the photos of a reported one."""
     saved = 0
     if activity.filed_at is not None:
-        save_upload(rules_document(activity), owner=activity, region_id=activity.region_id)
+        attach([prepare_upload(rules_document(activity))], owner=activity, region_id=activity.region_id,
+               caption=RULES_CAPTION)
         saved += 1
     if activity.status == ActivityStatus.REPORTED:
         for number in range(rng.choice((1, 1, 2))):
-            save_upload(activity_photo(activity.title, seed=activity.id * 10 + number),
-                        owner=activity, region_id=activity.region_id)
+            attach([prepare_upload(activity_photo(activity.title, seed=activity.id * 10 + number))],
+                   owner=activity, region_id=activity.region_id, caption=PHOTO_CAPTION)
             saved += 1
     return saved
 

@@ -16,6 +16,7 @@ TOPICS = (
     HelpTopic("standards", "“四有”“五有”“六有”标准", ("standards",)),
     HelpTopic("inspections", "自查、验收、抽查与复查", ("inspections", "v", "verify")),
     HelpTopic("rectifications", "整改与销号", ("rectifications",)),
+    HelpTopic("activities", "赛事活动的报备与上报", ("activities",)),
     HelpTopic("coverage", "达标覆盖", ("coverage",)),
     HelpTopic("cases", "诉求件办理", ("cases",)),
     HelpTopic("printing", "打印、核验码与批量打印", ("jobs",)),

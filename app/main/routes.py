@@ -4,6 +4,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
+from app.activities.todo import todo_for as activities_todo
 from app.cases.todo import todo_for as cases_todo
 from app.extensions import db
 from app.htmx import render
@@ -21,7 +22,7 @@ def index():
     """我的待办: what the logged-in user must act on, overdue work first."""
     today = local_today()
     groups = (cases_todo(current_user, local_now()) + standards_todo(current_user, today)
-              + organizations_todo(current_user, today))
+              + organizations_todo(current_user, today) + activities_todo(current_user, today))
     groups.sort(key=lambda g: -g.overdue)
     return render_template("main/index.html", todo_groups=groups)
 

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from app.activities.models import ActivityEvidence
 from app.extensions import db
-from tests.factories import make_activity, make_inspection, make_org
+from tests.factories import make_activity_row, make_inspection, make_org
 
 
 def _evidence(app) -> list[int]:
@@ -20,8 +20,8 @@ def test_ticking_an_activity_attaches_it(app, page, world, login, js_enabled):
     with app.app_context():
         org = make_org(world.town_a1)
         inspection = make_inspection(org, inspected_on=date(2026, 6, 15))
-        dance = make_activity(org, title="广场舞展演", starts_on=date(2026, 5, 1)).id
-        make_activity(org, title="乒乓球联赛", starts_on=date(2026, 3, 20))
+        dance = make_activity_row(org, title="广场舞展演", starts_on=date(2026, 5, 1)).id
+        make_activity_row(org, title="乒乓球联赛", starts_on=date(2026, 3, 20))
         db.session.commit()
         url, version = f"/inspections/{inspection.id}", inspection.row_version
     login("supervisor")

@@ -12,7 +12,7 @@ from app.activities.models import Activity, ActivityEvidence, ActivityStatus
 from app.extensions import db
 from app.standards import inspections
 from app.standards.models import Inspection
-from tests.factories import make_activity, make_inspection, make_org, user
+from tests.factories import make_activity_row, make_inspection, make_org, user
 from tests.pdf.conftest import pdf_pages, pdf_text, save_pdf
 
 HTMX = {"HX-Request": "true"}
@@ -28,12 +28,12 @@ def case(app, world):
         ids = {"inspection": inspection.id, "org": org.id,
                "row": next(r.id for r in inspection.results if r.item.title == "有活动"),
                "funding_row": next(r.id for r in inspection.results if r.item.title == "有经费"),
-               "dance": make_activity(org, title="广场舞展演", starts_on=date(2026, 5, 1)).id,
-               "walk": make_activity(org, title="全民健身日徒步", starts_on=date(2025, 8, 8), actual_participants=None,
+               "dance": make_activity_row(org, title="广场舞展演", starts_on=date(2026, 5, 1)).id,
+               "walk": make_activity_row(org, title="全民健身日徒步", starts_on=date(2025, 8, 8), actual_participants=None,
                                      expected_participants=300, status=ActivityStatus.APPROVED).id,
-               "league": make_activity(org, title="乒乓球联赛", starts_on=date(2026, 3, 20)).id,
-               "elsewhere": make_activity(make_org(world.town_a2), title="北留镇篮球赛", starts_on=date(2026, 4, 1)).id}
-        make_activity(org, title="已取消的比赛", starts_on=date(2026, 4, 1), status=ActivityStatus.CANCELLED)
+               "league": make_activity_row(org, title="乒乓球联赛", starts_on=date(2026, 3, 20)).id,
+               "elsewhere": make_activity_row(make_org(world.town_a2), title="北留镇篮球赛", starts_on=date(2026, 4, 1)).id}
+        make_activity_row(org, title="已取消的比赛", starts_on=date(2026, 4, 1), status=ActivityStatus.CANCELLED)
         db.session.commit()
         return ids
 
