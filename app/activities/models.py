@@ -54,6 +54,9 @@ class Activity(RowVersioned, Audited, RegionScoped, db.Model):
     __table_args__ = (
         Index("ix_activities_region_starts", "region_id", "starts_on", "id"),
         Index("ix_activities_org_starts", "organization_id", "starts_on"),
+        # Unfiltered readers (the province's administrator): the ledger's order, the filings to decide.
+        Index("ix_activities_starts", "starts_on", "id"),
+        Index("ix_activities_status_starts", "status", "starts_on"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -48,6 +48,8 @@ def upgrade():
     with op.batch_alter_table('activities', schema=None) as batch_op:
         batch_op.create_index('ix_activities_org_starts', ['organization_id', 'starts_on'], unique=False)
         batch_op.create_index('ix_activities_region_starts', ['region_id', 'starts_on', 'id'], unique=False)
+        batch_op.create_index('ix_activities_starts', ['starts_on', 'id'], unique=False)
+        batch_op.create_index('ix_activities_status_starts', ['status', 'starts_on'], unique=False)
 
     op.create_table('activity_evidence',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -74,6 +76,8 @@ def downgrade():
 
     op.drop_table('activity_evidence')
     with op.batch_alter_table('activities', schema=None) as batch_op:
+        batch_op.drop_index('ix_activities_status_starts')
+        batch_op.drop_index('ix_activities_starts')
         batch_op.drop_index('ix_activities_region_starts')
         batch_op.drop_index('ix_activities_org_starts')
 
