@@ -18,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import ColumnElement, Select, and_, exists, func, literal, not_, or_, select
+from sqlalchemy import ColumnElement, Select, and_, exists, func, literal, not_, or_, select, true
 from sqlalchemy.orm import joinedload
 
 from app.activities.models import Activity, ActivityKind, ActivityStatus
@@ -27,6 +27,7 @@ from app.organizations.models import EventKind, LifecycleEvent, Organization, Or
 from app.parsing import YEARS
 from app.regions.models import Region, RegionLevel
 from app.reports.services import latest_county_verdict
+from app.scoping import current_scope, scope_in_force
 from app.standards.models import Inspection, InspectionKind, InspectionStatus, Rectification, Standard, Verdict
 from app.timeutil import local_to_utc
 
@@ -215,6 +216,12 @@ class Tally:
 # --------------------------------------------------------------------------- the named queries
 
 def _in_region(model, region: Region) -> ColumnElement:
+    """``model``'s rows in ``region``'s subtree. Nothing to add when the scope in force is that
+    subtree already (the user's own region, the usual case): a second filter would only make the
+    database plan the region range twice."""
+    scope = current_scope()
+    if scope_in_force() and (scope == region.path or (scope is None and region.parent_id is None)):
+        return true()
     if model is Region:
         return Region.in_subtree(region.path)
     return model.region_id.in_(select(Region.id).where(Region.in_subtree(region.path)))

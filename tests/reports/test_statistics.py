@@ -118,8 +118,9 @@ def test_every_figure_keeps_to_the_region_and_the_scope(app, world):
     }
     city = _stats(app, world.city, YEAR, world.city.path)
     county_a = _stats(app, world.county_a, YEAR, world.city.path)  # a county chosen below the viewer's city
+    province = _stats(app, world.province, YEAR, None)  # the administrator's: nothing filtered
     for key in FIGURES:
-        assert city[key].total == county_a[key].total + county_b[key].total, key
+        assert city[key].total == county_a[key].total + county_b[key].total == province[key].total, key
 
 
 def test_the_records_behind_a_number_are_as_many_as_the_number(app, world):
