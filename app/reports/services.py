@@ -125,7 +125,7 @@ class CountyBoard:
         return sum(r.overdue_rectifications for r in self.rows)
 
 
-def latest_county_verdict(organization_id, within=true()):
+def latest_county_verdict(organization_id, within):
     """The verdict of the latest finalized county check (of those ``within`` admits) of the
     organisation ``organization_id``, a column of the enclosing query: the rule by which a
     federation meets its standard, for the boards and the year's statistics alike. One probe of

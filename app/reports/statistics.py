@@ -126,9 +126,10 @@ class Dimension:
 
     def match(self, period: Period, param: str) -> ColumnElement | None:
         """The condition "this record is in the cell ``param``", or None for an unknown param."""
-        value = next((v for v, _ in self.values if param_of(v) == param), KeyError)
-        if value is KeyError:
+        values = {param_of(v): v for v, _ in self.values}
+        if param not in values:
             return None
+        value = values[param]
         column = self.column(period)
         if value is None:
             return column.is_(None)

@@ -12,6 +12,7 @@ from app.reports.forms import StatisticsForm
 from app.scoping import scoped_get_or_404
 from app.timeutil import local_today
 
+
 def _region() -> Region:
     """The region asked for (?region=, within the scope), else the user's own."""
     return scoped_get_or_404(Region, request.args.get("region", current_user.region_id))
