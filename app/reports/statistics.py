@@ -149,9 +149,8 @@ def param_of(value) -> str:
     return str(value)
 
 
-def _enum(key: str, label: str, enum, column, *, none: str | None = None) -> Dimension:
-    values = tuple((member, member.label) for member in enum) + (((None, none),) if none else ())
-    return Dimension(key, label, values, lambda period: column)
+def _enum(key: str, label: str, enum, column) -> Dimension:
+    return Dimension(key, label, tuple((member, member.label) for member in enum), lambda period: column)
 
 
 @dataclass(frozen=True)
