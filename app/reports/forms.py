@@ -4,6 +4,7 @@ from wtforms.validators import StopValidation, ValidationError
 from app.forms import QueryForm
 from app.parsing import YEARS
 from app.reports.statistics import DATES, Period, parse_period
+from app.timeutil import local_today
 
 DATE_MESSAGE = "请按“年-月-日”填写日期，如 2026-03-01。"
 
@@ -32,10 +33,10 @@ class StatisticsForm(QueryForm):
     end = DateField("截止日期", validators=[_date_of_period("请填写截止日期（年-月-日）。")],
                     invalid_value_message=DATE_MESSAGE)
 
-    def __init__(self, args, default: Period):
-        super().__init__(args)
-        if not self.period.data:
-            self.period.data = default.code
+    def __init__(self, formdata):
+        super().__init__(formdata)
+        if not self.period.data:  # this year, until another period is chosen
+            self.period.data = Period.year(local_today().year).code
 
     @property
     def by_dates(self) -> bool:

@@ -19,7 +19,7 @@ def _region() -> Region:
 
 
 def _form() -> StatisticsForm:
-    return StatisticsForm(request.args, default=statistics.Period.year(local_today().year))
+    return StatisticsForm(request.args)
 
 
 def _region_options():
