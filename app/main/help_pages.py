@@ -18,6 +18,7 @@ TOPICS = (
     HelpTopic("rectifications", "整改与销号", ("rectifications",)),
     HelpTopic("activities", "赛事活动的报备与上报", ("activities",)),
     HelpTopic("coverage", "达标覆盖", ("coverage",)),
+    HelpTopic("statistics", "年度统计", ("statistics",)),
     HelpTopic("cases", "诉求件办理", ("cases",)),
     HelpTopic("printing", "打印、核验码与批量打印", ("jobs",)),
 )

@@ -10,6 +10,7 @@ from flask import request, send_file
 CONTENT_TYPES = {
     ".pdf": "application/pdf",
     ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
 }
 # What no file system (Windows above all) accepts in a name, control characters included, and
 # the quotes and spaces that old download dialogs cut names at.

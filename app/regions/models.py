@@ -1,5 +1,5 @@
 """行政区划: the region tree every record and every user hangs from."""
-from sqlalchemy import Boolean, ForeignKey, String, select
+from sqlalchemy import Boolean, ForeignKey, String, and_, func, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.audit.models import Audited
@@ -42,6 +42,7 @@ SIGNIFICANT_DIGITS = {
     RegionLevel.TOWNSHIP: 9,
     RegionLevel.VILLAGE: 12,
 }
+COMMUNITY_CODES_BELOW = "200"
 
 
 class Region(Audited, db.Model):
@@ -74,6 +75,13 @@ class Region(Audited, db.Model):
     def in_subtree(cls, path: str):
         """The SQL condition "this region lies in the subtree of ``path``" (one index range)."""
         return in_subtree(cls.path, path)
+
+    @classmethod
+    def is_community(cls):
+        """The SQL condition "this region is a 社区 (a residents' committee), not a 村". The
+        statistical division codes tell them apart: a village-level code ends in 001–199 for a
+        居民委员会 and in 200–399 for a 村民委员会 (国家统计局《统计用区划代码编制规则》)."""
+        return and_(cls.level == RegionLevel.VILLAGE, func.substr(cls.code, 10, 3) < COMMUNITY_CODES_BELOW)
 
     def ancestors(self) -> list["Region"]:
         """Root first, without self; one query for the whole chain.

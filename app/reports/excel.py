@@ -1,9 +1,11 @@
-"""The coverage board as an Excel workbook, as bureaus pass it upward."""
+"""The coverage board and the year's statistics as Excel workbooks, as bureaus pass them upward."""
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from app.reports import sections, statistics, wording
 from app.reports.services import COLUMN_LABELS, IN_RECTIFICATION, CountyBoard, CountySummary, SummaryBoard
-from app.spreadsheets.writing import new_workbook, to_bytes, write_row
+from app.reports.statistics import Statistics
+from app.spreadsheets.writing import add_sheet, new_workbook, to_bytes, write_row
 
 FILLS = {
     "达标": PatternFill("solid", fgColor="E6F4EA"),
@@ -75,4 +77,32 @@ def summary_workbook(region_name: str, board: SummaryBoard, year: int | None = N
             _summary_row(ws, group.subtotal, bold=True)
     _summary_row(ws, board.total, bold=True)
     _autosize(ws)
+    return to_bytes(wb)
+
+
+def statistics_workbook(stats: Statistics) -> bytes:
+    """年度统计: the report's sentences first, then a sheet per section, and the organisations
+    named in the period's registration events, one row each."""
+    wb, ws = new_workbook("统计概述")
+    _title(ws, stats.title)
+    for sentence in wording.sentences(stats):
+        write_row(ws, [sentence])
+    ws.column_dimensions["A"].width = 120
+    for table in sections.tables(stats):
+        sheet = add_sheet(wb, table.title)
+        _title(sheet, table.title)
+        for cell in write_row(sheet, table.header):
+            cell.font = Font(bold=True)
+        for row in table.rows:
+            write_row(sheet, [value.value if isinstance(value, sections.Number) else value for value in row])
+        if table.note:
+            write_row(sheet, [f"说明：{table.note}"])
+        _autosize(sheet)
+    sheet = add_sheet(wb, "登记事项名单")
+    for cell in write_row(sheet, ["登记日期", "事项", "组织名称", "所属区划", "说明"]):
+        cell.font = Font(bold=True)
+    for event in statistics.named_records(stats):
+        write_row(sheet, [event.event_date.isoformat(), event.kind.label, event.organization.name, event.region.name,
+                          event.description])
+    _autosize(sheet)
     return to_bytes(wb)

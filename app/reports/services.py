@@ -125,6 +125,21 @@ class CountyBoard:
         return sum(r.overdue_rectifications for r in self.rows)
 
 
+def latest_county_verdict(organization_id, within):
+    """The verdict of the latest finalized county check (of those ``within`` admits) of the
+    organisation ``organization_id``, a column of the enclosing query: the rule by which a
+    federation meets its standard, for the boards and the year's statistics alike. One probe of
+    ix_inspections_org_latest per organisation, where a window function sorts every finalized one."""
+    return (
+        select(Inspection.verdict)
+        .where(Inspection.organization_id == organization_id, Inspection.status == InspectionStatus.FINALIZED,
+               Inspection.kind.in_(COUNTY_CHECKS), within)
+        .order_by(Inspection.inspected_on.desc(), Inspection.finalized_at.desc(), Inspection.id.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+
+
 def latest_checks(organization_ids: list[int], year: int | None = None
                   ) -> tuple[dict[int, Inspection], dict[int, Inspection]]:
     """Per organisation, its latest finalized county check and its latest self-check handed in
@@ -331,17 +346,7 @@ def summary_boards(region: Region, standard: Standard, today: date, year: int | 
         .group_by(Organization.region_id)
         .subquery()
     )
-    # The verdict of each federation's latest finalized inspection: one probe of
-    # ix_inspections_org_latest per federation, where a window function sorts every finalized one.
-    latest_verdict = (
-        select(Inspection.verdict)
-        .where(Inspection.organization_id == federations.c.id, Inspection.status == InspectionStatus.FINALIZED,
-               Inspection.kind.in_(COUNTY_CHECKS), in_year(year))
-        .order_by(Inspection.inspected_on.desc(), Inspection.finalized_at.desc(), Inspection.id.desc())
-        .limit(1)
-        .correlate(federations)
-        .scalar_subquery()
-    )
+    latest_verdict = latest_county_verdict(federations.c.id, in_year(year)).correlate(federations)
     # Materialized on PostgreSQL, so each federation's verdict is looked up once: as a plain
     # subquery it copies the lookup into both aggregates that read it and probes twice (SQLite
     # does not, and is slower materialized).
