@@ -111,8 +111,8 @@ def load_activities(organizations: list[Organization], users: dict[str, User]) -
     for org in organizations:
         county_code = org.region.code[:6]
         plan = PLANS.get((org.kind, org.level))
-        if plan is None or county_code not in (YANGCHENG, ZEZHOU):
-            continue
+        if plan is None or county_code not in (YANGCHENG, ZEZHOU) or (org.registered_on or SPAN[0]) > SPAN[0]:
+            continue  # not one of the demo's planners, or founded within the demo year: none held yet
         titles, per_year = plan
         if county_code == ZEZHOU:
             if org.level != OrgLevel.COUNTY:

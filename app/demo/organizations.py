@@ -10,6 +10,7 @@ from app.organizations.models import (
     Organization,
     OrgKind,
     OrgLevel,
+    OrgStatus,
     PartyBranch,
     ReviewResult,
 )
@@ -85,6 +86,33 @@ def load_organizations(regions: dict[str, Region]) -> list[Organization]:
                               date(2023, 6, 1), sport="太极拳"))
     orgs.append(_organization(rng, regions["140522100001"], "东关社区健身会", OrgKind.COMMUNITY_ASSOCIATION,
                               OrgLevel.VILLAGE, serial + 1, date(2024, 2, 1)))
+    orgs += _registrations_of_2026(rng, regions, orgs, serial + 2)
     db.session.add_all(orgs)
     db.session.flush()
     return orgs
+
+
+def _registrations_of_2026(rng, regions, orgs, serial) -> list[Organization]:
+    """The demo year's registration work, as seed 000 tells a half-year's: "新成立排球协会，另有体育
+    产业联合会、乒乓球协会、瑜伽协会先后完成了换届选举" — a founding, re-elections, a change and a
+    dissolution in 阳城县, so the year's statistics have names to give. Returns the new organisations."""
+    county = regions["140522"]
+    volleyball = _organization(rng, county, "阳城县排球协会", OrgKind.ASSOCIATION, OrgLevel.COUNTY, serial,
+                               date(2026, 3, 16), sport="排球")
+    skating = _organization(rng, county, "阳城县青少年轮滑俱乐部", OrgKind.CLUB, OrgLevel.COUNTY, serial + 1,
+                            date(2020, 5, 8), sport="轮滑", status=OrgStatus.DISSOLVED)
+    skating.events.append(LifecycleEvent(kind=EventKind.DISSOLUTION, event_date=date(2026, 9, 10), region_id=county.id,
+                                         approval_number="阳民社注〔2026〕3号", description="会员大会决议注销，清算完毕"))
+    for org, day in ((_county_org(orgs, county, OrgKind.ASSOCIATION), date(2026, 4, 22)),
+                     (_county_org(orgs, county, OrgKind.ELDERLY_ASSOCIATION), date(2026, 6, 18))):
+        org.events.append(LifecycleEvent(kind=EventKind.REELECTION, event_date=day, region_id=county.id,
+                                         description="召开会员代表大会，选举产生新一届理事会"))
+        org.term_start, org.term_end = day, day.replace(year=day.year + org.term_years)
+    federation = _county_org(orgs, county, OrgKind.FEDERATION)
+    federation.events.append(LifecycleEvent(kind=EventKind.CHANGE, event_date=date(2026, 7, 28), region_id=county.id,
+                                            approved_on=date(2026, 7, 10), description="法定代表人变更"))
+    return [volleyball, skating]
+
+
+def _county_org(orgs: list[Organization], county: Region, kind: OrgKind) -> Organization:
+    return next(o for o in orgs if o.region_id == county.id and o.kind == kind)
