@@ -352,6 +352,7 @@ class Statistics:
     tallies: dict[str, Tally]
     standards: dict[OrgLevel, Standard]  # the federations' standard of each level (四有, 五有)
     names: dict[str, list[str]]  # event kind -> the organisations' names, up to NAMES_SHOWN + 1
+    as_of: date  # the day the figures stand at: the period's end, or today while it runs
 
     def __getitem__(self, key: str) -> Tally:
         return self.tallies[key]
@@ -391,8 +392,10 @@ def event_names(region: Region, period: Period) -> dict[str, list[str]]:
     return names
 
 
-def statistics(region: Region, period: Period) -> Statistics:
-    return Statistics(region=region, period=period,
+def statistics(region: Region, period: Period, today: date) -> Statistics:
+    """The figures of ``region`` in ``period``; a period still running is reported as of ``today``
+    (a report written on 4 December says 截至2026年12月4日, not the 31st it has not reached)."""
+    return Statistics(region=region, period=period, as_of=min(period.end, today),
                       tallies={key: figure.tally(region, period) for key, figure in FIGURES.items()},
                       standards=federation_standards(), names=event_names(region, period))
 

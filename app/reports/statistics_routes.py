@@ -44,7 +44,7 @@ def statistics_page():
     form = _form()
     if not form.validate():
         return _page(region, form, None, 422)
-    return _page(region, form, statistics.statistics(region, form.chosen()))
+    return _page(region, form, statistics.statistics(region, form.chosen(), local_today()))
 
 
 @bp.route("/statistics/records")
@@ -72,7 +72,7 @@ def _export(make, suffix: str):
     form = _form()
     if not form.validate():
         return _page(region, form, None, 422)
-    stats = statistics.statistics(region, form.chosen())
+    stats = statistics.statistics(region, form.chosen(), local_today())
     today = local_today()
     return send_download(make(stats), file_name(stats.title, f"{today:%Y%m%d}", suffix=suffix),
                          fallback=ascii_name("statistics", region.code, stats.period.code, today, suffix=suffix))

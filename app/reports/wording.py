@@ -50,7 +50,7 @@ def sentences(stats: Statistics) -> list[str]:
     if townships.total:
         covered = townships.get(covered="yes")
         paragraphs.append(
-            f"截至{chinese_date(period.end)}，{everywhere}"
+            f"截至{chinese_date(stats.as_of)}，{everywhere}"
             f"{_federation_sentence(stats, OrgLevel.TOWNSHIP, '乡镇级体育总会')}，"
             f"覆盖{townships.total}个乡镇（街道）中的{covered}个，覆盖率{percent(covered, townships.total)}。")
     if region.level.depth <= RegionLevel.COUNTY.depth and stats["federations"].get(level=OrgLevel.COUNTY.value):
@@ -66,7 +66,7 @@ def sentences(stats: Statistics) -> list[str]:
 
     organizations = stats["organizations"]
     kinds = "、".join(f"{k.label}{n}个" for k in OrgKind if (n := organizations.get(kind=k.value)))
-    paragraphs.append(f"截至{chinese_date(period.end)}，{everywhere}共有体育社会组织{organizations.total}个"
+    paragraphs.append(f"截至{chinese_date(stats.as_of)}，{everywhere}共有体育社会组织{organizations.total}个"
                       + (f"，其中{kinds}。" if kinds else "。"))
 
     events = stats["events"]

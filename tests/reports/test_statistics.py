@@ -1,5 +1,6 @@
 """年度统计: each figure against a hand-counted year (tests/reports/statistics_data.py), the
 periods, the report's sentences, and the scope every figure is counted in."""
+import dataclasses
 from datetime import date
 
 import pytest
@@ -23,7 +24,7 @@ def _stats(app, region, period: Period, scope: str | None = None) -> Statistics:
     """The statistics of ``region`` as a user whose scope is ``scope`` (None: unfiltered) sees them."""
     with app.test_request_context():
         set_scope(scope)
-        return statistics.statistics(db.session.get(Region, region.id), period)
+        return statistics.statistics(db.session.get(Region, region.id), period, date(2027, 3, 1))
 
 
 def _cells(stats: Statistics) -> dict[str, dict]:
@@ -186,7 +187,7 @@ def _made_up(region_name: str, period: Period, counts: dict[str, dict], names=No
     """Statistics from given numbers, for the sentences alone (no database)."""
     region = Region(name=region_name, level=RegionLevel.COUNTY)
     standards = {OrgLevel.TOWNSHIP: Standard(name="四有"), OrgLevel.COUNTY: Standard(name="五有")}
-    return Statistics(region=region, period=period, standards=standards, names=names or {},
+    return Statistics(region=region, period=period, standards=standards, names=names or {}, as_of=period.end,
                       tallies={key: Tally(figure, counts.get(key, {})) for key, figure in FIGURES.items()})
 
 
@@ -219,6 +220,8 @@ def test_the_sentences_of_a_report():
     first_half = wording.sentences(_made_up("城区", Period.half(2026, 1), counts))
     assert first_half[0].startswith("截至2026年6月30日，全区乡镇级体育总会达到123个")
     assert first_half[-1].startswith("上半年开展赛事活动112场")
+    running = dataclasses.replace(_made_up("阳城县", YEAR, counts, names), as_of=date(2026, 12, 4))
+    assert wording.sentences(running)[0].startswith("截至2026年12月4日，全县")  # the year is not over yet
     spring = wording.sentences(_made_up("高平市", Period.between(date(2026, 3, 1), date(2026, 6, 30)), {}))
     assert spring == ["截至2026年6月30日，全市共有体育社会组织0个。",
                       "2026年3月1日至2026年6月30日，新成立体育社会组织0个，完成换届0个，办理变更登记0个，注销0个。",

@@ -2,6 +2,7 @@
 the .docx holding the same numbers, bad periods, and who sees what."""
 import io
 import re
+from datetime import date
 from html import unescape
 
 import pytest
@@ -11,11 +12,15 @@ from openpyxl import load_workbook
 from sqlalchemy import event
 
 from app.extensions import db
+from app.timeutil import local_today
 from tests.reports.statistics_data import make_year
 
 HX = {"HX-Request": "true"}
 NUMBER_LINK = re.compile(r'<a href="(/statistics/records\?[^"]+)">(\d+)</a>')
-SENTENCE = "截至2026年12月31日，全县乡镇级体育总会达到2个，其中1个达到“四有”标准，覆盖2个乡镇（街道）中的2个，覆盖率100%。"
+# The year 2026 as it stands today: its end, or today while it runs.
+AS_OF = min(date(2026, 12, 31), local_today())
+SENTENCE = (f"截至{AS_OF.year}年{AS_OF.month}月{AS_OF.day}日，全县乡镇级体育总会达到2个，其中1个达到“四有”标准，"
+            "覆盖2个乡镇（街道）中的2个，覆盖率100%。")
 
 
 def _links(html: str) -> list[tuple[str, int]]:
