@@ -2,7 +2,7 @@
 Every role sees it, for the regions of its scope: a clerk its township, a supervisor its
 county, a city viewer each county below."""
 from flask import abort, request
-from flask_login import current_user, login_required
+from flask_login import login_required
 
 from app.cases.models import HandlingUnit
 from app.cases.services import load_calendar

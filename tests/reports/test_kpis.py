@@ -12,7 +12,7 @@ from app.cases.services import load_calendar
 from app.extensions import db
 from app.regions.models import Region
 from app.reports import kpis
-from app.reports.kpis import INDICATORS, PARTS, Period
+from app.reports.kpis import INDICATORS, Period
 from app.scoping import set_scope
 from tests.reports.kpi_cases import NOW, make_kpi_cases
 
