@@ -17,6 +17,7 @@ TOPICS = (
     HelpTopic("inspections", "自查、验收、抽查与复查", ("inspections", "v", "verify")),
     HelpTopic("rectifications", "整改与销号", ("rectifications",)),
     HelpTopic("coverage", "达标覆盖", ("coverage",)),
+    HelpTopic("kpis", "考核指标", ("kpis",)),
     HelpTopic("cases", "诉求件办理", ("cases",)),
     HelpTopic("printing", "打印、核验码与批量打印", ("jobs",)),
 )
