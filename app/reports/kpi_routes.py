@@ -45,9 +45,9 @@ def kpis_export():
                          fallback=ascii_name("kpis", board.region.code, board.period.code, suffix=".xlsx"))
 
 
-def _unit(region):
-    """?unit=: a handling unit of the region (404 outside the scope), "none" for the cases not
-    yet dispatched, absent for every unit."""
+def _unit():
+    """?unit=: a handling unit (404 outside the scope; one of another region in it lists
+    nothing), "none" for the cases not yet dispatched, absent for every unit."""
     text = request.args.get("unit", "")
     if not text:
         return None, kpis.ALL_UNITS
@@ -67,7 +67,7 @@ def kpi_cases():
     part = request.args.get("part", "")
     if period is None or indicator is None or part not in indicator.measure.listed_parts:
         abort(404)
-    unit, unit_key = _unit(region)
+    unit, unit_key = _unit()
     stmt = kpis.behind(indicator, part, region, period, local_now(), unit_key)
     page = paginate(stmt)
     return render("reports/kpi_cases.html", page=page, region=region, period=period, indicator=indicator,
