@@ -303,7 +303,7 @@ class Figure:
         return f"{self.value:.1f}" if self.mean else f"{self.value * 100:.1f}%"
 
     @property
-    def text(self) -> str:
+    def label(self) -> str:
         """93.5%（187/200）; "—" alone when the denominator is empty, never 0% or 100%."""
         return self.short if self.value is None else f"{self.short}（{self.numerator}/{self.denominator}）"
 
@@ -524,7 +524,7 @@ def chart(title: str, rows: list[Row], indicator: Indicator, period: Period | No
         scale = [(0.0, "0"), (1.0, f"{top:.1f}")]
     else:
         top, scale = 1, [(0.0, "0%"), (0.5, "50%"), (1.0, "100%")]
-    bars = [Bar(row.name, None if f.value is None else f.value / top, f.text, f.short,
+    bars = [Bar(row.name, None if f.value is None else f.value / top, f.label, f.short,
                 current=period is not None and row.month in period.months)
             for row, f in zip(rows, figures, strict=True)]
     return Chart(title, bars, scale)

@@ -45,7 +45,7 @@ def board(region, period="2026"):
 
 
 def texts(row) -> dict[str, str]:
-    return {code: row.figure(indicator).text for code, indicator in INDICATORS.items()}
+    return {code: row.figure(indicator).label for code, indicator in INDICATORS.items()}
 
 
 def test_periods_parse_name_and_bound_themselves():
@@ -83,14 +83,14 @@ def test_rows_per_unit_the_undispatched_and_the_ranking(made, world, as_reader):
     result = board(as_reader(world.county_a))
     rows = {row.name: row for row in result.rows}
     assert list(rows) == ["凤城镇", "北留镇", "尚未派单"]
-    assert rows["凤城镇"].figure(INDICATORS["on_time"]).text == "75.0%（3/4）"  # F late
-    assert rows["北留镇"].figure(INDICATORS["on_time"]).text == "50.0%（1/2）"  # D late
-    assert rows["尚未派单"].figure(INDICATORS["on_time"]).text == "0.0%（0/1）"  # H
-    assert rows["北留镇"].figure(INDICATORS["handling_time"]).text == "9.0（9/1）"
+    assert rows["凤城镇"].figure(INDICATORS["on_time"]).label == "75.0%（3/4）"  # F late
+    assert rows["北留镇"].figure(INDICATORS["on_time"]).label == "50.0%（1/2）"  # D late
+    assert rows["尚未派单"].figure(INDICATORS["on_time"]).label == "0.0%（0/1）"  # H
+    assert rows["北留镇"].figure(INDICATORS["handling_time"]).label == "9.0（9/1）"
     assert [r.name for r in result.ranked(INDICATORS["on_time"])] == ["凤城镇", "北留镇"]
     # Lower is better for the time taken: 北留镇's 9 days rank below 凤城镇's 2.5.
     assert [r.name for r in result.ranked(INDICATORS["handling_time"])] == ["凤城镇", "北留镇"]
-    assert rows["凤城镇"].figure(INDICATORS["handling_time"]).text == "2.5（5/2）"
+    assert rows["凤城镇"].figure(INDICATORS["handling_time"]).label == "2.5（5/2）"
     # The rows add up to the total, measure by measure.
     for indicator in INDICATORS.values():
         figures = [row.figure(indicator) for row in result.rows]
@@ -101,9 +101,9 @@ def test_month_by_month_and_a_shorter_period(made, world, as_reader):
     county = as_reader(world.county_a)
     year = board(county)
     october, november = year.months[9], year.months[10]
-    assert (october.figure(INDICATORS["on_time"]).text, november.figure(INDICATORS["on_time"]).text) == (
+    assert (october.figure(INDICATORS["on_time"]).label, november.figure(INDICATORS["on_time"]).label) == (
         "50.0%（3/6）", "100.0%（1/1）")
-    assert year.months[0].figure(INDICATORS["on_time"]).text == "—"
+    assert year.months[0].figure(INDICATORS["on_time"]).label == "—"
     assert texts(board(county, "2026-11").total)["on_time"] == "100.0%（1/1）"
     assert texts(board(county, "2026-Q4").total) == texts(year.total)
     empty = texts(board(county, "2026-09").total)
