@@ -419,10 +419,6 @@ class Board:
         units = [r for r in self.rows if r.listed]
         return sorted(units, key=lambda r: (r.figure(indicator).value is None, sign * (r.figure(indicator).value or 0)))
 
-    @property
-    def unranked(self) -> list[Row]:
-        return [r for r in self.rows if not r.listed]
-
 
 def _row_heads(region: Region) -> list[tuple[Row, bool]]:
     """The rows of ``region``'s table before counting, each with whether it shows when empty

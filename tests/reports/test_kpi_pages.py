@@ -55,15 +55,22 @@ def test_a_stale_period_shows_this_year(made, client_as):
     assert '<option value="2026" selected>' in page
 
 
-def test_a_count_leads_to_as_many_cases(made, client_as, world):
+def _unit_id(app, name: str) -> int:
+    with app.app_context():
+        return db.session.execute(select(HandlingUnit.id).where(HandlingUnit.name == name)).scalar_one()
+
+
+def test_a_count_leads_to_as_many_cases(app, made, client_as, world):
     supervisor = client_as("supervisor")
     page = html(supervisor.get("/kpis?period=2026"))
     link = re.search(r'超期 <a href="([^"]+)">3</a>', page)[1].replace("&amp;", "&")
     cases = html(supervisor.get(link))
     assert "按时办结率：超期" in cases and "（3 件）" in cases
     assert cases.count('<a href="/cases/') == 3
-    assert "张三" not in cases and "138" not in cases  # no requester details
-    unit_link = re.search(r'<a href="(/kpis/cases\?measure=sign_for&amp;part=denominator[^"]*unit=1)">4</a>', page)[1]
+    assert "张三" not in cases and "13800000" not in cases  # no requester details
+    fengcheng = _unit_id(app, "凤城镇")
+    unit_link = re.search(rf'<a href="(/kpis/cases\?measure=sign_for&amp;part=denominator[^"]*unit={fengcheng})">4</a>',
+                          page)[1]
     deadlines = html(supervisor.get(unit_link.replace("&amp;", "&")))
     assert "凤城镇2026年签收率：应签收" in deadlines and deadlines.count('<a href="/cases/') == 4
     assert "未签收" in deadlines  # F's sign-for, past due and never met
@@ -104,8 +111,7 @@ def test_a_clerk_sees_their_township_alone(made, client_as, world):
     for path in ("/kpis", "/kpis.xlsx", "/kpis/cases?measure=on_time&part=numerator&period=2026"):
         assert clerk.get(f"{path}{'&' if '?' in path else '?'}region={world.town_a2.id}").status_code == 404
         assert clerk.get(f"{path}{'&' if '?' in path else '?'}region={world.county_a.id}").status_code == 404
-    with clerk.application.app_context():
-        beiliu = db.session.execute(select(HandlingUnit.id).where(HandlingUnit.name == "北留镇")).scalar_one()
+    beiliu = _unit_id(clerk.application, "北留镇")
     assert clerk.get(f"/kpis/cases?measure=on_time&part=numerator&period=2026&unit={beiliu}").status_code == 404
 
 
