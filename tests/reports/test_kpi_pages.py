@@ -164,3 +164,14 @@ def test_the_page_is_a_handful_of_statements(app, made, client_as):
         event.remove(engine, "before_cursor_execute", count)
     # The user, the region, the calendar (2), the units, and three counts.
     assert len(statements) <= 8
+
+
+def test_a_long_list_is_paged_and_every_page_adds_up_to_the_figure(app, made, client_as, monkeypatch):
+    monkeypatch.setitem(app.config, "PER_PAGE", 3)
+    supervisor = client_as("supervisor")
+    listed = []
+    for number in (1, 2, 3):
+        page = html(supervisor.get(f"/kpis/cases?measure=sign_for&part=denominator&period=2026&page={number}"))
+        listed += re.findall(r'<a href="/cases/(\d+)">', page)
+        assert f"第 {number} / 3 页，共 7 条" in page
+    assert len(listed) == 7 and len(set(listed)) == 6  # D's two sign-for deadlines, one per dispatch
