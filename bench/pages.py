@@ -35,6 +35,9 @@ PAGES = [
     # 年度统计: the county's year (every figure counted in SQL), and the city's.
     {"name": "statistics", "path": "/statistics?period=2026", "user": "supervisor"},
     {"name": "statistics-city", "path": "/statistics?period=2026", "user": "viewer"},
+    # 考核指标: the county's year per handling unit and month, the city's per county.
+    {"name": "kpis", "path": "/kpis?period=2026", "user": "supervisor"},
+    {"name": "kpis-city", "path": "/kpis?period=2026", "user": "viewer"},
     # 诉求件: the county's ledger (200,000 cases in the province), a township's, a search, a case,
     # the supervisor's 我的待办 with cases waiting, a month's Excel export.
     {"name": "cases", "path": "/cases", "user": "supervisor"},

@@ -19,6 +19,7 @@ TOPICS = (
     HelpTopic("activities", "赛事活动的报备与上报", ("activities",)),
     HelpTopic("coverage", "达标覆盖", ("coverage",)),
     HelpTopic("statistics", "年度统计", ("statistics",)),
+    HelpTopic("kpis", "考核指标", ("kpis",)),
     HelpTopic("cases", "诉求件办理", ("cases",)),
     HelpTopic("printing", "打印、核验码与批量打印", ("jobs",)),
 )

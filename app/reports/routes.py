@@ -9,9 +9,10 @@ from app.scoping import scoped_get_or_404
 from app.timeutil import local_today
 
 
-def _board_region() -> Region:
-    """The region asked for, else the user's own. A township's coverage is its own row of its
-    county's board (the scope keeps the other rows out), named after the township."""
+def chosen_region() -> Region:
+    """The region asked for (``?region=``, within the scope, else 404), else the user's own. A
+    village's figures are its township's: the township is the smallest region a board shows (a
+    township's coverage is its own row of its county's board, the scope keeping the others out)."""
     region = scoped_get_or_404(Region, request.args.get("region", current_user.region_id))
     if region.level == RegionLevel.VILLAGE:
         return region.ancestor(RegionLevel.TOWNSHIP)
@@ -38,7 +39,7 @@ def _board_year() -> int | None:
 @bp.route("/coverage")
 @login_required
 def coverage():
-    region = _board_region()
+    region = chosen_region()
     year = _board_year()
     standard, board, summary = _boards(region, year)
     if standard is None:
@@ -51,7 +52,7 @@ def coverage():
 @bp.route("/coverage.xlsx")
 @login_required
 def coverage_export():
-    region = _board_region()
+    region = chosen_region()
     year = _board_year()
     standard, board, summary = _boards(region, year)
     title = f"{region.name}{f'{year}年度' if year else ''}达标覆盖情况"

@@ -18,6 +18,7 @@ def test_every_help_page_opens_for_every_role(client_as, topic):
     ("/coverage", "coverage"), ("/standards/2", "standards"), ("/jobs/5", "printing"), ("/cases/3", "cases"),
     ("/activities/3", "activities"), ("/activities.xlsx", "activities"),
     ("/statistics/records", "statistics"), ("/statistics.docx", "statistics"),
+    ("/kpis", "kpis"), ("/kpis/cases", "kpis"), ("/kpis.xlsx", "kpis"),
 ])
 def test_a_page_finds_its_help_by_its_section(path, slug):
     assert topic_for(path).slug == slug
