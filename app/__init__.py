@@ -100,9 +100,11 @@ def _register_blueprints(app: Flask) -> None:
     from app.organizations import routes as organization_routes
     from app.printing import verification_routes
     from app.regions import routes as region_routes
-    from app.reports import kpi_routes  # noqa: F401 - the KPI pages, on reports.bp too
+    from app.reports import (
+        kpi_routes,  # noqa: F401 - the KPI pages, on reports.bp too
+        statistics_routes,  # noqa: F401 - the year's statistics, on reports.bp too
+    )
     from app.reports import routes as report_routes
-    from app.reports import statistics_routes  # noqa: F401 - the year's statistics, on reports.bp too
     from app.standards import (
         inspection_routes,
         rectification_routes,
