@@ -462,10 +462,11 @@ def board(region: Region, period: Period, now: datetime, calendar: WorkCalendar)
 ALL_UNITS = object()  # the drill-down's unit: every one (the region's total)
 
 
-def behind(indicator: Indicator, part: str, region: Region, period: Period, now: datetime, unit=ALL_UNITS):
-    """The select of the rows (cases, or sign-for deadlines with their case) counted in
-    ``part`` of ``indicator``'s figure for ``region``, ``period`` and ``unit`` (a unit's id,
-    None for 尚未派单, or ALL_UNITS): the same facts and condition as the figure."""
+def counted(indicator: Indicator, part: str, region: Region, period, now: datetime, unit=ALL_UNITS):
+    """The select of the rows (cases, or sign-for deadlines) counted in ``part`` of
+    ``indicator``'s figure for ``region``, ``period`` (anything with ``since`` and ``until``)
+    and ``unit`` (a unit's id, None for 尚未派单, or ALL_UNITS): the same facts and condition as
+    the figure. The year's statistics count their case figures through it too."""
     criteria = []
     if unit is not ALL_UNITS:
         criteria.append(Case.unit_id.is_(None) if unit is None else Case.unit_id == unit)
@@ -474,19 +475,20 @@ def behind(indicator: Indicator, part: str, region: Region, period: Period, now:
     measure = indicator.measure
     if measure.subject == SIGN_FOR_DEADLINES:
         facts = sign_for_facts(region, period.since, period.until, now, *criteria)
-        return (
-            select(CaseDeadline).join(CaseDeadline.case).join(facts, facts.c.id == CaseDeadline.id)
-            .where(measure.condition(part, facts.c))
-            .options(contains_eager(CaseDeadline.case).joinedload(Case.channel),
-                     contains_eager(CaseDeadline.case).joinedload(Case.unit))
-            .order_by(Case.received_at, CaseDeadline.id)
-        )
+        return (select(CaseDeadline).join(CaseDeadline.case).join(facts, facts.c.id == CaseDeadline.id)
+                .where(measure.condition(part, facts.c)))
     facts = case_facts(region, period.since, period.until, now, *criteria)
-    return (
-        select(Case).join(facts, facts.c.id == Case.id).where(measure.condition(part, facts.c))
-        .options(joinedload(Case.channel), joinedload(Case.unit))
-        .order_by(Case.received_at, Case.id)
-    )
+    return select(Case).join(facts, facts.c.id == Case.id).where(measure.condition(part, facts.c))
+
+
+def behind(indicator: Indicator, part: str, region: Region, period: Period, now: datetime, unit=ALL_UNITS):
+    """``counted``, in the order the list of the cases behind a figure shows them, with what it shows."""
+    stmt = counted(indicator, part, region, period, now, unit)
+    if indicator.measure.subject == SIGN_FOR_DEADLINES:
+        return (stmt.options(contains_eager(CaseDeadline.case).joinedload(Case.channel),
+                             contains_eager(CaseDeadline.case).joinedload(Case.unit))
+                .order_by(Case.received_at, CaseDeadline.id))
+    return stmt.options(joinedload(Case.channel), joinedload(Case.unit)).order_by(Case.received_at, Case.id)
 
 
 def part_label(measure: Measure, part: str) -> str:

@@ -102,7 +102,23 @@ def _activities(stats: Statistics) -> Table:
     return table
 
 
-SECTIONS = (_organizations, _federations, _coverage, _events, _inspections, _activities)
+CASE_COLUMNS = ("cases_received", "cases_answered", "cases_due", "cases_on_time", "cases_called_back", "cases_satisfied")
+
+
+def _cases(stats: Statistics) -> Table:
+    """Per channel that received any: the counts, and the rates of the KPI page (按时办结率, 满意率)."""
+    table = Table("诉求件办理", ["来源渠道", *(FIGURES[f].title for f in CASE_COLUMNS), "按时办结率", "满意率"],
+                  note="按收件时间计；答复、按时、回访、满意的口径与考核指标相同，以最近一轮为准")
+    received = stats["cases_received"]
+    channels = [(str(value), label) for value, label in FIGURES["cases_received"].dimension("channel").choices()
+                if received.get(channel=str(value))] if received.total else []
+    for cell, label in [*(({"channel": value}, label) for value, label in channels), ({}, "合计")]:
+        row = [number(stats, figure, **cell) for figure in CASE_COLUMNS]
+        table.rows.append([label, *row, percent(row[3].value, row[2].value), percent(row[5].value, row[4].value)])
+    return table
+
+
+SECTIONS = (_organizations, _federations, _coverage, _events, _inspections, _activities, _cases)
 
 
 def tables(stats: Statistics) -> list[Table]:

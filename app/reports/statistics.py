@@ -22,14 +22,16 @@ from sqlalchemy import ColumnElement, Select, and_, exists, func, literal, not_,
 from sqlalchemy.orm import joinedload
 
 from app.activities.models import Activity, ActivityKind, ActivityStatus
+from app.cases.models import Case, Channel
 from app.extensions import db
 from app.organizations.models import EventKind, LifecycleEvent, Organization, OrgKind, OrgLevel, OrgStatus
 from app.parsing import YEARS
 from app.regions.models import Region, RegionLevel
+from app.reports import kpis
 from app.reports.services import latest_county_verdict
 from app.scoping import current_scope, scope_in_force
 from app.standards.models import Inspection, InspectionKind, InspectionStatus, Rectification, Standard, Verdict
-from app.timeutil import local_to_utc
+from app.timeutil import local_now, local_to_utc
 
 # --------------------------------------------------------------------------- periods
 
@@ -90,6 +92,16 @@ class Period:
             return {"period": DATES, "start": self.start.isoformat(), "end": self.end.isoformat()}
         return {"period": self.code}
 
+    @property
+    def since(self) -> datetime:
+        """The period's first moment in China time, as case times are kept."""
+        return datetime.combine(self.start, time())
+
+    @property
+    def until(self) -> datetime:
+        """The first moment after the period, in China time."""
+        return datetime.combine(self.end + timedelta(days=1), time())
+
     def utc_bounds(self) -> tuple[datetime, datetime]:
         """The period as stored times (naive UTC) cover it: its first day's China midnight, up to
         the one after its last day."""
@@ -117,16 +129,20 @@ def periods_offered(today: date) -> list[Period]:
 class Dimension:
     """One way a figure's records are broken down: a column (or an expression of the period)
     and the values it takes, in the order tables show them. A value travels in addresses as its
-    ``param`` (an enum's value, "yes"/"no", "none")."""
+    ``param`` (an enum's value, "yes"/"no", "none", a record's id). Values that are data (the
+    channels an administrator keeps) are given as a function that reads them."""
 
     key: str
     label: str
-    values: tuple[tuple[object, str], ...]  # (value, label)
+    values: tuple[tuple[object, str], ...] | Callable[[], tuple[tuple[object, str], ...]]  # (value, label)
     column: Callable[["Period"], ColumnElement]
+
+    def choices(self) -> tuple[tuple[object, str], ...]:
+        return self.values() if callable(self.values) else self.values
 
     def match(self, period: Period, param: str) -> ColumnElement | None:
         """The condition "this record is in the cell ``param``", or None for an unknown param."""
-        values = {param_of(v): v for v, _ in self.values}
+        values = {param_of(v): v for v, _ in self.choices()}
         if param not in values:
             return None
         value = values[param]
@@ -138,7 +154,7 @@ class Dimension:
         return column == value
 
     def label_of(self, param: str) -> str:
-        return next((label for v, label in self.values if param_of(v) == param), param)
+        return next((label for v, label in self.choices() if param_of(v) == param), param)
 
 
 def param_of(value) -> str:
@@ -290,6 +306,22 @@ def _reported_activities(region: Region, period: Period) -> Select:
     return _activities(region, period).where(Activity.status == ActivityStatus.REPORTED)
 
 
+def _cases(indicator: str, part: str):
+    """The cases counted in ``part`` of a KPI measure (app.reports.kpis holds the one definition:
+    which cases are answered, on time, satisfied), as they stand now."""
+    def records(region: Region, period: Period) -> Select:
+        return kpis.counted(kpis.INDICATORS[indicator], part, region, period, local_now())
+    return records
+
+
+def channels() -> tuple[tuple[int, str], ...]:
+    return tuple((c.id, c.name) for c in db.session.execute(select(Channel).order_by(Channel.position, Channel.id))
+                 .scalars())
+
+
+BY_CHANNEL = Dimension("channel", "来源渠道", channels, lambda period: Case.channel_id)
+
+
 # 成立、换届、变更、注销: the registration events a report names (年审 is not one of them).
 EVENT_KINDS = (EventKind.FOUNDING, EventKind.REELECTION, EventKind.CHANGE, EventKind.DISSOLUTION)
 COVERED = ((True, "已覆盖"), (False, "未覆盖"))
@@ -337,6 +369,17 @@ FIGURES = {f.key: f for f in (
     Figure("participants", "参与人次", _reported_activities, summed=Activity.actual_participants,
            listing="activities", order=(Activity.starts_on, Activity.id),
            options=(joinedload(Activity.organization),), note="已上报活动的实际参与人数之和"),
+    # 诉求件, by channel: each a part of a KPI measure, so the two pages never disagree.
+    *(Figure(key, title, _cases(indicator, part), by=(BY_CHANNEL,), listing="cases",
+             order=(Case.received_at, Case.id), options=(joinedload(Case.channel), joinedload(Case.unit)), note=note)
+      for key, title, indicator, part, note in (
+          ("cases_received", "收件", "repeat", "denominator", "期内收到的诉求件，含合并的重复件"),
+          ("cases_answered", "已答复", "callback", "denominator", "最近一轮已答复的（不含重复件）"),
+          ("cases_due", "应办结", "on_time", "denominator", "答复期限已答复或已到期的"),
+          ("cases_on_time", "按时办结", "on_time", "numerator", "答复期限全部按时的"),
+          ("cases_called_back", "已回访", "satisfaction", "denominator", "最近一轮已回访的"),
+          ("cases_satisfied", "满意", "satisfaction", "numerator", "回访满意或基本满意的"),
+      )),
 )}
 
 

@@ -4,7 +4,7 @@ and the page alike."""
 from app.activities.models import ActivityKind
 from app.organizations.models import EventKind, OrgKind, OrgLevel
 from app.regions.models import Region, RegionLevel
-from app.reports.statistics import NAMES_SHOWN, Statistics, chinese_date
+from app.reports.statistics import BY_CHANNEL, NAMES_SHOWN, Statistics, chinese_date
 from app.standards.models import InspectionKind, Verdict
 
 # A region's name ends in what it is: 阳城县 → 全县, 城区 → 全区, 高平市 → 全市, 凤城镇 → 全镇.
@@ -89,4 +89,14 @@ def sentences(stats: Statistics) -> list[str]:
     paragraphs.append(
         f"{period.opening}开展赛事活动{activities.total}场，其中培训{activities.get(kind=ActivityKind.TRAINING.value)}期，"
         f"参与群众{stats['participants'].total}人次（按已上报活动的实际参与人数统计）。")
+
+    received = stats["cases_received"]
+    if received.total:
+        by_channel = "、".join(f"{label}{n}件" for value, label in BY_CHANNEL.choices()
+                               if (n := received.get(channel=str(value))))
+        due, satisfied = stats["cases_due"].total, stats["cases_called_back"].total
+        paragraphs.append(
+            f"{period.opening}共收到诉求件{received.total}件（{by_channel}），办理答复{stats['cases_answered'].total}件，"
+            f"按时办结率{percent(stats['cases_on_time'].total, due)}，回访满意率"
+            f"{percent(stats['cases_satisfied'].total, satisfied)}。")
     return paragraphs

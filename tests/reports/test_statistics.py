@@ -4,17 +4,21 @@ import dataclasses
 from datetime import date
 
 import pytest
+from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
+from app.cases.models import Channel
 from app.extensions import db
 from app.organizations.models import OrgLevel
 from app.regions.models import Region, RegionLevel
 from app.reports import statistics, wording
 from app.reports.forms import StatisticsForm
+from app.reports.sections import CASE_COLUMNS, tables
 from app.reports.statistics import FIGURES, Period, Statistics, Tally, parse_period
 from app.scoping import set_scope
 from app.standards.models import Standard
 from app.timeutil import local_today
+from tests.reports.kpi_cases import make_kpi_cases
 from tests.reports.statistics_data import make_year
 
 YEAR = Period.year(2026)
@@ -28,7 +32,9 @@ def _stats(app, region, period: Period, scope: str | None = None) -> Statistics:
 
 
 def _cells(stats: Statistics) -> dict[str, dict]:
-    return {key: tally.cells for key, tally in stats.tallies.items()}
+    """The figures of the registry, inspections and activities (the cases' are tested on cases
+    made for them: test_the_case_figures_by_channel_are_the_kpi_pages_parts)."""
+    return {key: tally.cells for key, tally in stats.tallies.items() if key not in CASE_COLUMNS}
 
 
 def test_each_figure_of_the_county_for_the_year(app, world):
@@ -233,3 +239,32 @@ def test_the_sentences_of_a_report():
                                             ("东城街道", "全街道"), ("晋城市", "全市"), ("山西省", "全省")])
 def test_how_a_report_names_its_region(name, word):
     assert wording.whole(Region(name=name, level=RegionLevel.COUNTY)) == word
+
+
+def test_the_case_figures_by_channel_are_the_kpi_pages_parts(app, world):
+    """Hand-made cases with known KPIs (tests/reports/kpi_cases.py): 阳城县 received seven 12345
+    calls (one merged into an earlier one) and one 网络问政 question; 泽州县's case is not counted."""
+    make_kpi_cases(app, world)
+    stats = _stats(app, world.county_a, YEAR, world.county_a.path)
+    with app.app_context():
+        hotline, online = (db.session.execute(select(Channel.id).where(Channel.code == code)).scalar_one()
+                           for code in ("hotline12345", "online_qa"))
+        by_channel = {figure: {int(k[0]): n for k, n in stats[figure].cells.items()} for figure in CASE_COLUMNS}
+        assert by_channel == {
+            "cases_received": {hotline: 7, online: 1},  # the merged repeat call G counts as received
+            "cases_answered": {hotline: 4, online: 1},  # A, B, C, D (redone and answered again); J
+            "cases_due": {hotline: 6, online: 1},  # every case but the duplicate has an answer due by now
+            "cases_on_time": {hotline: 3, online: 1},  # A, B, C (in its extension); D was late, F and H never
+            "cases_called_back": {hotline: 4},  # A, B, C and D's redone round; J had no 回访
+            "cases_satisfied": {hotline: 3},  # C stayed 不满意
+        }
+        cases = next(t for t in tables(stats) if t.title == "诉求件办理")
+        assert [row[0] for row in cases.rows] == ["12345热线", "网络问政", "合计"]
+        assert [str(cell) for cell in cases.rows[-1][1:]] == ["8", "5", "7", "4", "4", "3", "57%", "75%"]
+        assert any(s.startswith("全年共收到诉求件8件（12345热线7件、网络问政1件），办理答复5件，按时办结率57%，"
+                                "回访满意率75%") for s in wording.sentences(stats))
+    # A 凤城镇 clerk counts the cases dispatched there (A, B, F; J online); 泽州县 its own (I).
+    town = _stats(app, world.town_a1, YEAR, world.town_a1.path)
+    assert {int(k[0]): n for k, n in town["cases_received"].cells.items()} == {hotline: 3, online: 1}
+    zezhou = _stats(app, world.county_b, YEAR, world.county_b.path)
+    assert {int(k[0]): n for k, n in zezhou["cases_received"].cells.items()} == {hotline: 1}
