@@ -263,6 +263,10 @@ def test_the_case_figures_by_channel_are_the_kpi_pages_parts(app, world):
         assert [str(cell) for cell in cases.rows[-1][1:]] == ["8", "5", "7", "4", "4", "3", "57%", "75%"]
         assert any(s.startswith("全年共收到诉求件8件（12345热线7件、网络问政1件），办理答复5件，按时办结率57%，"
                                 "回访满意率75%") for s in wording.sentences(stats))
+    with app.test_request_context():  # counted in one pass, as each figure's records count them alone
+        set_scope(world.county_a.path)
+        county = db.session.get(Region, world.county_a.id)
+        assert all(FIGURES[f].tally(county, YEAR).cells == stats[f].cells for f in CASE_COLUMNS)
     # A 凤城镇 clerk counts the cases dispatched there (A, B, F; J online); 泽州县 its own (I).
     town = _stats(app, world.town_a1, YEAR, world.town_a1.path)
     assert {int(k[0]): n for k, n in town["cases_received"].cells.items()} == {hotline: 3, online: 1}
