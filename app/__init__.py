@@ -77,6 +77,7 @@ def _import_models() -> None:
     import app.jobs.models  # noqa: F401
     import app.organizations.models  # noqa: F401
     import app.regions.models  # noqa: F401
+    import app.revisions  # noqa: F401
     import app.standards.models  # noqa: F401
 
 

@@ -1,13 +1,14 @@
 """Fixtures: the app on a migrated database (SQLite, or PostgreSQL via TEST_DATABASE_URL),
 a clean database for each test, a small region tree, and a logged-in client per role."""
 import os
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import pytest
 from flask_migrate import upgrade
-from sqlalchemy import MetaData
+from sqlalchemy import MetaData, event
 
-from app import create_app, throttle
+from app import create_app, revisions, throttle
 from app.auth.models import User
 from app.auth.roles import Role
 from app.auth.services import create_user
@@ -59,6 +60,29 @@ def _clean_db(app):
             # Reference data the migrations load, back for the next test.
             reference_data.restore(conn, app.extensions["test_reference_rows"])
     throttle.forget()  # rate-limit counts belong to one test
+    revisions.forget_kept(app)  # the tables were emptied behind the revisions' back
+
+
+@pytest.fixture
+def sql_statements(app):
+    """``with sql_statements() as statements:`` the SQL the app sends inside the block, in order."""
+    with app.app_context():
+        engine = db.engine
+
+    @contextmanager
+    def capture():
+        statements = []
+
+        def note(connection, cursor, statement, *rest):
+            statements.append(statement)
+
+        event.listen(engine, "before_cursor_execute", note)
+        try:
+            yield statements
+        finally:
+            event.remove(engine, "before_cursor_execute", note)
+
+    return capture
 
 
 @dataclass

@@ -1,4 +1,5 @@
-"""The reference data the migrations load (the default standards and channels), kept for the tests.
+"""The reference data the migrations load (the default standards and channels, the data
+revisions), kept for the tests.
 
 The suite empties every table after each test; this puts back exactly the rows the real
 migrations wrote, read once from the freshly migrated database, so no second copy of the
@@ -8,7 +9,7 @@ from sqlalchemy import select
 from app.extensions import db
 
 REFERENCE_TABLES = ("standards", "standard_versions", "standard_items", "channels", "channel_classes",
-                    "deadline_rules")  # in foreign-key order
+                    "deadline_rules", "data_revisions")  # in foreign-key order
 
 
 def snapshot(connection) -> dict[str, list[dict]]:

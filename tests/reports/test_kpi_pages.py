@@ -5,16 +5,10 @@ import re
 
 import pytest
 from openpyxl import load_workbook
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from app.cases.models import HandlingUnit
 from app.extensions import db
-from tests.reports.kpi_cases import make_kpi_cases
-
-
-@pytest.fixture
-def made(app, world):
-    return make_kpi_cases(app, world)
 
 
 def html(response) -> str:
@@ -148,22 +142,17 @@ def test_login_is_required(client, path):
     assert response.status_code == 302 and "/login" in response.headers["Location"]
 
 
-def test_the_page_is_a_handful_of_statements(app, made, client_as):
+def test_the_page_is_a_handful_of_statements(made, client_as, sql_statements):
     supervisor = client_as("supervisor")
-    statements = []
-
-    def count(*args):
-        statements.append(args[2])
-
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", count)
-    try:
+    with sql_statements() as first:
         html(supervisor.get("/kpis?period=2026"))
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
-    # The user, the region, the calendar (2), the units, and three counts.
-    assert len(statements) <= 8
+    # The user, the region, the calendar (2), the units, the revision, three counts and the next
+    # deadline due.
+    assert len(first) <= 10, "\n".join(s[:150] for s in first)
+    with sql_statements() as again:
+        html(supervisor.get("/kpis?period=2026"))
+    # Nothing changed: the counts are kept, only the revision is read.
+    assert len(again) == len(first) - 4 and not any("case_deadlines" in s for s in again)
 
 
 def test_a_long_list_is_paged_and_every_page_adds_up_to_the_figure(app, made, client_as, monkeypatch):

@@ -3,41 +3,15 @@ the county, per unit, per month, on 12345 alone; the cases behind each figure ar
 counts; the scope of each reader."""
 from datetime import datetime
 
-import pytest
 from sqlalchemy import func, select
 
 from app.cases import matching
 from app.cases.models import Case
 from app.cases.services import load_calendar
 from app.extensions import db
-from app.regions.models import Region
 from app.reports import kpis
 from app.reports.kpis import INDICATORS, Period
-from app.scoping import set_scope
-from tests.reports.kpi_cases import NOW, make_kpi_cases
-
-
-@pytest.fixture
-def made(app, world):
-    return make_kpi_cases(app, world)
-
-
-@pytest.fixture
-def as_reader(app):
-    """``as_reader(region)``: a request context under ``region``'s scope, as its users' requests
-    have; the region, loaded in it."""
-    contexts = []
-
-    def enter(region):
-        context = app.test_request_context()
-        context.push()
-        contexts.append(context)
-        set_scope(region.path)
-        return db.session.get(Region, region.id)
-
-    yield enter
-    for context in reversed(contexts):
-        context.pop()
+from tests.reports.kpi_cases import NOW
 
 
 def board(region, period="2026"):
