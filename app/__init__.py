@@ -5,7 +5,7 @@ from flask import Flask, abort, redirect, request, url_for
 from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from app import activities, cases, printing, standards, versioning
+from app import activities, cases, printing, reports, standards, versioning
 from app.assets import init_assets
 from app.audit.labels import readable_changes
 from app.extensions import compress, csrf, db, login_manager, migrate
@@ -56,6 +56,7 @@ def create_app(config_class=Config) -> Flask:
     standards.init_app(app)
     cases.init_app(app)
     activities.init_app(app)
+    reports.init_app(app)
     _register_request_hooks(app)
     app.jinja_env.filters["local_dt"] = format_local
     app.jinja_env.globals["audit_changes"] = readable_changes

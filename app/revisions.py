@@ -36,13 +36,13 @@ class DataRevision(db.Model):
     token: Mapped[str] = mapped_column(String(32))
 
 
-_watched: dict[type, str] = {}  # model -> the revision its writes change
+_watched: dict[type, set[str]] = {}  # model -> the revisions its writes change
 
 
 def watch(name: str, *models: type) -> None:
     """Writes to ``models`` change revision ``name``."""
     for model in models:
-        _watched[model] = name
+        _watched.setdefault(model, set()).add(name)
     if not event.contains(Session, "after_flush", _note_flushed):
         event.listen(Session, "after_flush", _note_flushed)
         event.listen(Session, "do_orm_execute", _note_bulk_writes)
@@ -57,16 +57,14 @@ def _pending(session: Session) -> set:
 
 def _note_flushed(session: Session, flush_context) -> None:
     for obj in (*session.new, *session.deleted, *session.dirty):
-        name = _watched.get(type(obj))
-        if name and (obj in session.new or obj in session.deleted or session.is_modified(obj)):
-            _pending(session).add(name)
+        names = _watched.get(type(obj))
+        if names and (obj in session.new or obj in session.deleted or session.is_modified(obj)):
+            _pending(session).update(names)
 
 
 def _note_bulk_writes(state) -> None:
     if (state.is_update or state.is_delete or state.is_insert) and state.bind_mapper is not None:
-        name = _watched.get(state.bind_mapper.class_)
-        if name:
-            _pending(state.session).add(name)
+        _pending(state.session).update(_watched.get(state.bind_mapper.class_, ()))
 
 
 def _write_revisions(session: Session) -> None:
@@ -83,24 +81,27 @@ def revise(session: Session, *names: str) -> None:
                         execution_options={"synchronize_session": False})
 
 
-def current(name: str) -> str | None:
-    return db.session.execute(select(DataRevision.token).where(DataRevision.name == name)).scalar()
+def current(*names: str) -> tuple[str, ...] | None:
+    """The revisions of ``names``, in order; None when one is missing (nothing is kept then)."""
+    rows = db.session.execute(select(DataRevision.name, DataRevision.token).where(DataRevision.name.in_(names)))
+    tokens = {name: token for name, token in rows}
+    return tuple(tokens[name] for name in names) if len(tokens) == len(set(names)) else None
 
 
 @dataclass(frozen=True)
 class _Kept:
-    revision: str
+    revision: tuple[str, ...]
     since: datetime
     until: datetime | None
     value: Any
 
 
-def kept(name: str, key: Hashable, now: datetime, compute: Callable[[], tuple[Any, datetime | None]]):
-    """The figure ``key``, counted from the data of revision ``name`` as of ``now``: kept from an
+def kept(names: tuple[str, ...], key: Hashable, now: datetime, compute: Callable[[], tuple[Any, datetime | None]]):
+    """The figure ``key``, counted from the data of the revisions ``names`` as of ``now``: kept from an
     earlier count when the data have not changed since and no deadline has passed in between,
     else counted again. ``compute`` returns the figure and the moment it stops being exact as
     the clock moves (None: never)."""
-    revision = current(name)
+    revision = current(*names)
     store: OrderedDict = current_app.extensions.setdefault("kept_figures", OrderedDict())
     entry = store.get(key)
     if (entry is not None and revision is not None and entry.revision == revision and entry.since <= now

@@ -22,9 +22,10 @@ from app.backup.archive import BackupError
 DUMP_FILES = {"sqlite": "database.sqlite", "postgresql": "database.pgdump"}
 
 # Tables the migrations fill themselves (the default standards and channels with their deadline
-# rules): a freshly migrated database holds them and is still empty for a restore.
+# rules, the data revisions): a freshly migrated database holds them and is still empty for a
+# restore. A restored database brings its own revisions, which name exactly the data it holds.
 MIGRATION_REFERENCE_TABLES = frozenset({"standards", "standard_versions", "standard_items",
-                                        "channels", "channel_classes", "deadline_rules"})
+                                        "channels", "channel_classes", "deadline_rules", "data_revisions"})
 
 
 def kind(engine: Engine) -> str:

@@ -1,3 +1,21 @@
 from flask import Blueprint
 
 bp = Blueprint("reports", __name__)
+
+# The data revisions (app.revisions) the costly figures are kept by: what the case KPIs count,
+# and what the year's statistics count besides.
+CASE_FIGURES, REGISTRY_FIGURES = "cases", "registry"
+
+
+def init_app(app) -> None:
+    """Name the writes that change the figures the reports keep."""
+    from app import revisions
+    from app.activities.models import Activity
+    from app.cases.models import CalendarDay, CalendarYear, Case, CaseDeadline, CaseMatch, Channel
+    from app.organizations.models import LifecycleEvent, Organization
+    from app.regions.models import Region
+    from app.standards.models import Inspection, Rectification, Standard
+
+    revisions.watch(CASE_FIGURES, Case, CaseDeadline, CaseMatch, Channel, CalendarDay, CalendarYear, Region)
+    revisions.watch(REGISTRY_FIGURES, Organization, LifecycleEvent, Inspection, Rectification, Activity, Standard,
+                    Region)

@@ -28,12 +28,13 @@ from sqlalchemy import Date, Integer, and_, case, cast, extract, func, not_, or_
 from sqlalchemy.orm import contains_eager, joinedload
 
 from app import revisions
-from app.cases import CASE_FIGURES, matching
+from app.cases import matching
 from app.cases.calendar import WorkCalendar
 from app.cases.models import Case, CaseDeadline, Channel, DeadlineKind, HandlingUnit
 from app.cases.workflow import REPLY_RESULTS, SATISFACTIONS
 from app.extensions import db
 from app.regions.models import Region, RegionLevel
+from app.reports import CASE_FIGURES
 from app.scoping import current_scope
 
 HOTLINE = "hotline12345"
@@ -382,7 +383,7 @@ def next_due(region: Region, since: datetime, until: datetime, now: datetime) ->
 def _kept(key: tuple, region: Region, since: datetime, until: datetime, now: datetime, count: Callable):
     """``count()``, kept while the case data and the deadlines due as of ``now`` stay as they are.
     The reader's scope is part of the key: it filters what the statements read."""
-    return revisions.kept(CASE_FIGURES, (*key, current_scope(), region.id, since, until), now,
+    return revisions.kept((CASE_FIGURES,), (*key, current_scope(), region.id, since, until), now,
                           lambda: (count(), next_due(region, since, until, now)))
 
 

@@ -21,13 +21,14 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import ColumnElement, Select, and_, exists, func, literal, not_, or_, select, true
 from sqlalchemy.orm import joinedload
 
+from app import revisions
 from app.activities.models import Activity, ActivityKind, ActivityStatus
 from app.cases.models import Case, Channel
 from app.extensions import db
 from app.organizations.models import EventKind, LifecycleEvent, Organization, OrgKind, OrgLevel, OrgStatus
 from app.parsing import YEARS
 from app.regions.models import Region, RegionLevel
-from app.reports import kpis
+from app.reports import CASE_FIGURES, REGISTRY_FIGURES, kpis
 from app.reports.services import latest_county_verdict
 from app.scoping import current_scope, scope_in_force
 from app.standards.models import Inspection, InspectionKind, InspectionStatus, Rectification, Standard, Verdict
@@ -451,9 +452,16 @@ def statistics(region: Region, period: Period, today: date) -> Statistics:
     """The figures of ``region`` in ``period``; a period still running is reported as of ``today``
     (a report written on 4 December says 截至2026年12月4日, not the 31st it has not reached)."""
     return Statistics(region=region, period=period, as_of=min(period.end, today),
-                      tallies={**{key: figure.tally(region, period) for key, figure in FIGURES.items()
-                                  if not figure.kpi_part}, **case_tallies(region, period)},
+                      tallies={**registry_tallies(region, period), **case_tallies(region, period)},
                       standards=federation_standards(), names=event_names(region, period))
+
+
+def registry_tallies(region: Region, period: Period) -> dict[str, Tally]:
+    """The figures other than the cases', kept (``app.revisions``) until a write changes what
+    they count: none of them moves with the clock. Read only: the dict may be a kept one."""
+    return revisions.kept((CASE_FIGURES, REGISTRY_FIGURES), ("statistics", current_scope(), region.id, period),
+                          local_now(), lambda: ({key: figure.tally(region, period) for key, figure in FIGURES.items()
+                                                 if not figure.kpi_part}, None))
 
 
 def named_records(stats: Statistics) -> list[LifecycleEvent]:

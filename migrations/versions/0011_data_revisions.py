@@ -22,7 +22,7 @@ def upgrade():
         sa.Column("token", sa.String(length=32), nullable=False),
         sa.PrimaryKeyConstraint("name", name=op.f("pk_data_revisions")),
     )
-    op.bulk_insert(revisions, [{"name": "cases", "token": uuid.uuid4().hex}])
+    op.bulk_insert(revisions, [{"name": name, "token": uuid.uuid4().hex} for name in ("cases", "registry")])
 
 
 def downgrade():

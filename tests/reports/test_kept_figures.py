@@ -5,12 +5,11 @@ from datetime import datetime
 from sqlalchemy import update
 
 from app import revisions
-from app.cases import CASE_FIGURES
 from app.cases.models import ActionKind, Case
 from app.cases.services import load_calendar
 from app.extensions import db
 from app.organizations.models import Organization
-from app.reports import kpis, statistics
+from app.reports import CASE_FIGURES, kpis, statistics
 from app.reports.kpis import INDICATORS, Period
 from tests.reports.kpi_cases import NOW, OCT_8, _answer, _dispatch, _step
 

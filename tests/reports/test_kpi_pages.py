@@ -63,7 +63,7 @@ def test_a_count_leads_to_as_many_cases(app, made, client_as, world):
     assert cases.count('<a href="/cases/') == 3
     assert "张三" not in cases and "13800000" not in cases  # no requester details
     fengcheng = _unit_id(app, "凤城镇")
-    unit_link = re.search(rf'<a href="(/kpis/cases\?measure=sign_for&amp;part=denominator[^"]*unit={fengcheng})">4</a>',
+    unit_link = re.search(rf'<a href="(/kpis/cases\?[^"]*unit={fengcheng}&amp;measure=sign_for&amp;part=denominator)">4</a>',
                           page)[1]
     deadlines = html(supervisor.get(unit_link.replace("&amp;", "&")))
     assert "凤城镇2026年签收率：应签收" in deadlines and deadlines.count('<a href="/cases/') == 4
