@@ -3,14 +3,18 @@ it. One definition for the page and the export: a township counts as checked (�
 meeting the standard by its latest finalized county check (验收, 抽查 or 复查); its own self-check
 is shown beside it, labelled as such, and never counts; a failed item whose rectification is
 still open reads 整改中."""
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import and_, case, func, or_, select, true
 
+from app import revisions
 from app.extensions import db
 from app.organizations.models import Organization, OrgKind, OrgLevel, OrgStatus
 from app.regions.models import Region, RegionLevel
+from app.reports import REGISTRY_FIGURES
+from app.scoping import current_scope
 from app.standards.models import (
     Inspection,
     InspectionKind,
@@ -23,6 +27,7 @@ from app.standards.models import (
     StandardItem,
     Verdict,
 )
+from app.timeutil import local_now
 
 # The checks that decide the board: the county's own. A township's self-check does not.
 COUNTY_CHECKS = (InspectionKind.ACCEPTANCE, InspectionKind.SPOT_CHECK, InspectionKind.RECHECK)
@@ -329,11 +334,20 @@ def summary_board(region: Region, standard: Standard, today: date, year: int | N
 
 
 def summary_boards(region: Region, standard: Standard, today: date, year: int | None = None) -> list[CountySummary]:
-    """One line per county below a city or province, counted by the database (GROUP BY county): a
-    province has ~2,000 townships, and loading each with its federation and latest inspection as
-    objects cost ~150 ms a page. Same rules as the county board: the first active federation of each
-    active township, its latest finalized inspection, its rectifications not yet closed."""
-    lines = {c.id: CountySummary(county=c) for c in counties_under(region)}
+    """One line per county below a city or province. The counts are kept (``app.revisions``) until
+    a write changes the registry or the day turns (a rectification falls overdue)."""
+    counts = revisions.kept((REGISTRY_FIGURES,), ("coverage", current_scope(), region.id, standard.id, today, year),
+                            local_now(), lambda: (_county_counts(region, standard, today, year), None))
+    return [CountySummary(county=c, **counts.get(c.id, {})) for c in counties_under(region)]
+
+
+def _county_counts(region: Region, standard: Standard, today: date, year: int | None) -> dict[int, dict[str, int]]:
+    """Each county's counts (CountySummary.COUNTS) by its id, counted by the database (GROUP BY
+    county): a province has ~2,000 townships, and loading each with its federation and latest
+    inspection as objects cost ~150 ms a page. Same rules as the county board: the first active
+    federation of each active township, its latest finalized inspection, its rectifications not yet
+    closed."""
+    lines: dict[int, dict[str, int]] = defaultdict(dict)
     townships = (
         select(Region.id, Region.parent_id)
         .where(Region.in_subtree(region.path), Region.level == RegionLevel.TOWNSHIP, Region.active.is_(True))
@@ -362,9 +376,8 @@ def summary_boards(region: Region, standard: Standard, today: date, year: int | 
                func.sum(case((township_lines.c.verdict == Verdict.PASS, 1), else_=0)))
         .group_by(township_lines.c.county_id)
     ):
-        if (line := lines.get(county_id)) is not None:
-            line.townships, line.registered, line.checked, line.passed = (
-                township_count, registered, checked, int(passed or 0))
+        lines[county_id].update(townships=township_count, registered=registered, checked=checked,
+                                passed=int(passed or 0))
     not_closed = Rectification.status != RectificationStatus.CLOSED
     for county_id, open_, overdue in db.session.execute(
         select(townships.c.parent_id, func.sum(case((not_closed, 1), else_=0)),
@@ -375,9 +388,8 @@ def summary_boards(region: Region, standard: Standard, today: date, year: int | 
         .group_by(townships.c.parent_id)
         .where(Rectification.id.in_(_raised_in(select(Rectification.id), year)) if year else true())
     ):
-        if (line := lines.get(county_id)) is not None:
-            line.open_rectifications, line.overdue_rectifications = int(open_ or 0), int(overdue or 0)
-    return list(lines.values())
+        lines[county_id].update(open_rectifications=int(open_ or 0), overdue_rectifications=int(overdue or 0))
+    return dict(lines)
 
 
 def _results_by_code(inspection_ids: list[int]) -> dict[int, dict[str, ItemResult | None]]:

@@ -7,9 +7,10 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 
 from app.extensions import db
-from app.organizations.models import Organization, OrgKind
+from app.organizations.models import Organization, OrgKind, OrgStatus
 from app.regions.models import Region
 from app.reports import services
+from app.scoping import set_scope
 from app.standards.models import InspectionKind, ItemResult
 from tests.factories import make_inspection, make_org
 
@@ -164,3 +165,26 @@ def test_a_years_board_counts_only_that_years_checks(app, world, client_as):
     title = load_workbook(io.BytesIO(client_as("supervisor").get("/coverage.xlsx?year=2025").data)).active["A1"].value
     assert title.endswith("（2025年度检查）")
     assert client_as("supervisor").get("/coverage?year=abc").status_code == 200  # a bad year: the latest checks
+
+
+def test_a_kept_summary_follows_a_finalized_check_and_a_dissolved_federation(app, world):
+    _world_with_checks(app, world)
+
+    def total():
+        with app.test_request_context():
+            set_scope(None)
+            province = db.session.get(Region, world.province.id)
+            line = services.summary_board(province, services.township_standard(), date(2026, 11, 22)).total
+            return line.registered, line.checked, line.passed
+
+    assert total() == total() == (3, 2, 1)
+    with app.app_context():
+        b1 = db.session.execute(select(Organization).where(Organization.region_id == world.town_b1.id)).scalar_one()
+        make_inspection(b1, inspected_on=date(2026, 8, 1), finalize=True)
+        db.session.commit()
+    assert total() == (3, 3, 2)
+    with app.app_context():
+        b1 = db.session.execute(select(Organization).where(Organization.region_id == world.town_b1.id)).scalar_one()
+        b1.status = OrgStatus.DISSOLVED
+        db.session.commit()
+    assert total() == (2, 2, 1)  # 南村镇 has no federation now, so neither its check
