@@ -115,13 +115,23 @@ def page(browser, live_server, js_enabled, allowed_console):
     assert not problems, "the browser reported errors:\n" + "\n".join(problems)
 
 
+SETTLED = "!window.htmx || !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')"
+
+
+def settled(page) -> None:
+    """Wait until htmx has finished the last swap. htmx wires up swapped-in content only when the
+    swap settles (20 ms later): typing into a search box before that fires no search, and a
+    change made while a request is in flight is dropped (both seen in CI)."""
+    page.wait_for_function(f"() => {SETTLED}")
+
+
 def fill_login_form(page, username: str, password: str = PASSWORD) -> None:
     """Type into the login form once the page is still: after a boosted swap htmx focuses the
     autofocused username field when the swap settles, and typing begun before that lands there
     (a password typed into the username field, seen in CI). Without JavaScript the browser
     focused it on load."""
-    page.wait_for_function("() => !window.htmx || (!document.querySelector('.htmx-request, .htmx-swapping, "
-                           ".htmx-settling') && document.activeElement && document.activeElement.name === 'username')")
+    page.wait_for_function(f"() => ({SETTLED}) && document.activeElement && "
+                           "document.activeElement.name === 'username'")
     page.get_by_label("用户名").fill(username)
     page.get_by_label("密码", exact=True).fill(password)
     expect(page.get_by_label("用户名")).to_have_value(username)

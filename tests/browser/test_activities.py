@@ -7,6 +7,7 @@ import re
 from playwright.sync_api import Page, expect
 
 from app.timeutil import local_today
+from tests.browser.conftest import settled
 from tests.browser.test_haves_workflow import fact, flash, log_in_as, make_jpeg, nav
 from tests.factories import committed, make_org
 
@@ -75,6 +76,7 @@ def test_an_activity_from_registration_to_the_ledger(app, page, world, live_serv
     # The ledger finds it by its place and shows it reported.
     nav(page, "赛事活动").click()
     expect(page.get_by_role("heading", name="赛事活动台账")).to_be_visible()
+    settled(page)
     page.get_by_role("searchbox", name="活动名称、地点或主办单位").fill("篮球场")
     if not js_enabled:
         page.get_by_role("button", name="查询").click()

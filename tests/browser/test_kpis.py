@@ -5,6 +5,7 @@ import re
 
 from playwright.sync_api import expect
 
+from tests.browser.conftest import settled
 from tests.reports.kpi_cases import make_kpi_cases
 
 
@@ -15,6 +16,7 @@ def test_the_supervisor_follows_a_figure_to_its_cases(page, app, world, login, j
     expect(page.get_by_role("heading", name="阳城县诉求件考核指标")).to_be_visible()
     on_time = page.locator("table.kpi-summary tr", has=page.get_by_role("rowheader", name="按时办结率", exact=True))
     expect(on_time).to_contain_text("57.1%（4/7）")
+    settled(page)
 
     page.get_by_label("统计期间").select_option(label="2026年10月")
     if not js_enabled:

@@ -5,6 +5,8 @@ from urllib.parse import parse_qs, urlsplit
 
 from playwright.sync_api import expect
 
+from tests.browser.conftest import settled
+
 MARKER_SET = "window.__deskMarker = 'kept'"
 MARKER_KEPT = "window.__deskMarker === 'kept'"
 OTHER_COUNTY = ("泽州县", "南村镇")
@@ -33,6 +35,7 @@ def test_clerk_sees_own_township_only(page, world, login, live_server, js_enable
     assert page.evaluate(MARKER_KEPT) is js_enabled, "boosted nav should keep the page (js) / reload it (nojs)"
 
     # Searching the whole subtree finds the own township, never the neighbours'.
+    settled(page)
     search = page.locator("main input[name=q]")
     search.fill("镇")
     if not js_enabled:

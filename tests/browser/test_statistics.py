@@ -4,16 +4,11 @@ import re
 
 from playwright.sync_api import expect
 
+from tests.browser.conftest import settled
 from tests.reports.statistics_data import make_year
 
 MARKER_SET = "window.__deskMarker = 'kept'"
 MARKER_KEPT = "window.__deskMarker === 'kept'"
-
-
-def settled(page) -> None:
-    """htmx has finished the last swap (a change made before would be dropped while a request is
-    in flight, as htmx does by default)."""
-    page.wait_for_function("() => !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')")
 
 
 def test_change_the_period_and_follow_a_number(page, app, world, login, live_server, js_enabled):
