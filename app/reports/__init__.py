@@ -11,11 +11,13 @@ def init_app(app) -> None:
     """Name the writes that change the figures the reports keep."""
     from app import revisions
     from app.activities.models import Activity
-    from app.cases.models import CalendarDay, CalendarYear, Case, CaseDeadline, CaseMatch, Channel
+    from app.cases.models import CalendarDay, CalendarYear, Case, CaseDeadline, CaseMatch, Channel, HandlingUnit
     from app.organizations.models import LifecycleEvent, Organization
     from app.regions.models import Region
     from app.standards.models import Inspection, Rectification, Standard
 
-    revisions.watch(CASE_FIGURES, Case, CaseDeadline, CaseMatch, Channel, CalendarDay, CalendarYear, Region)
+    # The units name the KPI board's rows (a kept page shows them).
+    revisions.watch(CASE_FIGURES, Case, CaseDeadline, CaseMatch, Channel, CalendarDay, CalendarYear, HandlingUnit,
+                    Region)
     revisions.watch(REGISTRY_FIGURES, Organization, LifecycleEvent, Inspection, Rectification, Activity, Standard,
                     Region)

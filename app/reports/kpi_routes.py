@@ -1,8 +1,9 @@
 """考核指标: the KPI page of a region and a period, its Excel, and the cases behind each figure.
 Every role sees it, for the regions of its scope: a clerk its township, a supervisor its
 county, a city viewer each county below."""
-from flask import abort, request
+from flask import abort, render_template, request
 from flask_login import login_required
+from markupsafe import Markup
 
 from app.cases.models import HandlingUnit
 from app.cases.services import load_calendar
@@ -22,18 +23,32 @@ def _period() -> kpis.Period:
 
 
 def _board():
-    region = chosen_region()
-    return kpis.board(region, _period(), local_now(), load_calendar())
+    return kpis.board(chosen_region(), _period(), local_now(), load_calendar())
 
 
 @bp.route("/kpis")
 @login_required
 def kpis_page():
-    board = _board()
+    region = chosen_region()
+    period = _period()
+    now = local_now()
     indicator = kpis.INDICATORS.get(request.args.get("sort", "")) or kpis.DEFAULT_INDICATOR
-    return render("reports/kpis.html", "reports/_kpi_results.html", board=board, region=board.region,
-                  period=board.period, indicator=indicator, indicators=list(kpis.INDICATORS.values()),
-                  choices=kpis.period_choices(board.period, local_today()), kpi_chart=kpis.chart)
+    year = period.whole_year
+    figures = kpis.kept_while_exact(("kpi_page", period.code, indicator.code), region, year.since, year.until, now,
+                                    lambda: _figures(region, period, indicator, now))
+    return render("reports/kpis.html", "reports/_kpi_results.html", region=region, period=period,
+                  indicator=indicator, indicators=list(kpis.INDICATORS.values()), by_county=kpis.by_county(region),
+                  choices=kpis.period_choices(period, local_today()), now=now, figures=figures)
+
+
+def _figures(region, period: kpis.Period, indicator: kpis.Indicator, now) -> tuple[Markup, Markup]:
+    """The page's tables and charts (the summary; the ranking, the units and the trend), rendered
+    from the board: nothing in them but the figures, the region, the period and the ranking's
+    indicator, so they are kept as long as the figures are (hundreds of linked cells)."""
+    context = {"board": kpis.board(region, period, now, load_calendar()), "region": region, "period": period,
+               "indicator": indicator, "indicators": list(kpis.INDICATORS.values()), "kpi_chart": kpis.chart}
+    return (Markup(render_template("reports/_kpi_summary.html", **context)),
+            Markup(render_template("reports/_kpi_detail.html", **context)))
 
 
 @bp.route("/kpis.xlsx")

@@ -380,18 +380,20 @@ def next_due(region: Region, since: datetime, until: datetime, now: datetime) ->
     ).scalar()
 
 
-def _kept(key: tuple, region: Region, since: datetime, until: datetime, now: datetime, count: Callable):
-    """``count()``, kept while the case data and the deadlines due as of ``now`` stay as they are.
+def kept_while_exact(key: tuple, region: Region, since: datetime, until: datetime, now: datetime, make: Callable,
+                     names: tuple[str, ...] = (CASE_FIGURES,)):
+    """``make()``, kept while the data of the revisions ``names`` stay as they are and no open
+    deadline of the cases received in [since, until) in ``region`` falls due after ``now``.
     The reader's scope is part of the key: it filters what the statements read."""
-    return revisions.kept((CASE_FIGURES,), (*key, current_scope(), region.id, since, until), now,
-                          lambda: (count(), next_due(region, since, until, now)))
+    return revisions.kept(names, (*key, current_scope(), region.id, since, until), now,
+                          lambda: (make(), next_due(region, since, until, now)))
 
 
 def count_cells(region: Region, since: datetime, until: datetime, now: datetime,
                 calendar: WorkCalendar) -> dict[Cell, Tally]:
     """Every measure's numerator and denominator per (row, month, 12345 or not). Read only:
     the dict may be a kept one."""
-    return _kept(("kpi_cells",), region, since, until, now, lambda: _count_cells(region, since, until, now, calendar))
+    return kept_while_exact(("kpi_cells",), region, since, until, now, lambda: _count_cells(region, since, until, now, calendar))
 
 
 def _count_cells(region: Region, since: datetime, until: datetime, now: datetime,
@@ -410,7 +412,7 @@ def count_parts_by_channel(region: Region, period, now: datetime, parts: list[tu
     in one pass over the period's case facts: the year's statistics' case figures. Read only:
     the lists may be kept ones."""
     key = ("kpi_parts", *((indicator.code, part) for indicator, part in parts))
-    return _kept(key, region, period.since, period.until, now,
+    return kept_while_exact(key, region, period.since, period.until, now,
                  lambda: _count_parts_by_channel(region, period, now, parts))
 
 
@@ -460,13 +462,18 @@ class Board:
 
     @property
     def by_county(self) -> bool:
-        return self.region.level not in (RegionLevel.COUNTY, RegionLevel.TOWNSHIP)
+        return by_county(self.region)
 
     def ranked(self, indicator: Indicator) -> list[Row]:
         """The units (or counties), best first by ``indicator``; those without a figure last."""
         sign = 1 if indicator.measure.lower_is_better else -1
         units = [r for r in self.rows if r.listed]
         return sorted(units, key=lambda r: (r.figure(indicator).value is None, sign * (r.figure(indicator).value or 0)))
+
+
+def by_county(region: Region) -> bool:
+    """Whether ``region``'s board has a row per county (a city's, a province's), not per unit."""
+    return region.level not in (RegionLevel.COUNTY, RegionLevel.TOWNSHIP)
 
 
 def _row_heads(region: Region) -> list[tuple[Row, bool]]:

@@ -415,8 +415,12 @@ class Statistics:
 
     @property
     def title(self) -> str:
-        """阳城县2026年度体育社会组织工作统计"""
-        return f"{self.region.name}{self.period.name}体育社会组织工作统计"
+        return title(self.region, self.period)
+
+
+def title(region: Region, period: Period) -> str:
+    """阳城县2026年度体育社会组织工作统计"""
+    return f"{region.name}{period.name}体育社会组织工作统计"
 
 
 def federation_standards() -> dict[OrgLevel, Standard]:

@@ -1,16 +1,17 @@
 """年度统计: the page, the records behind each of its numbers, and its Excel and Word exports."""
-from flask import abort, request
+from flask import abort, render_template, request
 from flask_login import current_user, login_required
+from markupsafe import Markup
 
 from app.htmx import render
 from app.pagination import paginate
 from app.printing.downloads import ascii_name, file_name, send_download
 from app.regions.models import Region, RegionLevel
 from app.regions.services import region_choices
-from app.reports import bp, excel, sections, statistics, statistics_docx, wording
+from app.reports import CASE_FIGURES, REGISTRY_FIGURES, bp, excel, kpis, sections, statistics, statistics_docx, wording
 from app.reports.forms import StatisticsForm
 from app.scoping import scoped_get_or_404
-from app.timeutil import local_today
+from app.timeutil import local_now, local_today
 
 
 def _region() -> Region:
@@ -29,12 +30,26 @@ def _region_options():
     return region_choices(levels=levels)
 
 
-def _page(region: Region, form: StatisticsForm, stats: statistics.Statistics | None, status: int = 200):
-    return render("reports/statistics.html", "reports/_statistics.html", region=region, form=form, stats=stats,
-                  tables=sections.tables(stats) if stats else [], sentences=wording.sentences(stats) if stats else [],
+def _page(region: Region, form: StatisticsForm, period: statistics.Period | None = None, status: int = 200):
+    return render("reports/statistics.html", "reports/_statistics.html", region=region, form=form,
+                  title=statistics.title(region, period) if period else f"{region.name}年度统计",
+                  figures=_figures(region, period) if period else None,
+                  link_args={"region": region.id, **period.args} if period else {},
                   periods=statistics.periods_offered(local_today()), dates=statistics.DATES,
-                  link_args={"region": region.id, **stats.period.args} if stats else {},
                   region_options=_region_options), status
+
+
+def _figures(region: Region, period: statistics.Period) -> Markup:
+    """The report's sentences and tables, rendered once for as long as their figures stay exact
+    (the case figures and the registry's unchanged, no case deadline fallen due, the same day)."""
+    def make() -> Markup:
+        stats = statistics.statistics(region, period, local_today())
+        return Markup(render_template("reports/_statistics_figures.html", tables=sections.tables(stats),
+                                      sentences=wording.sentences(stats),
+                                      link_args={"region": region.id, **period.args}))
+
+    return kpis.kept_while_exact(("statistics_page", period, local_today()), region, period.since, period.until, local_now(),
+                                 make, names=(CASE_FIGURES, REGISTRY_FIGURES))
 
 
 @bp.route("/statistics")
@@ -43,8 +58,8 @@ def statistics_page():
     region = _region()
     form = _form()
     if not form.validate():
-        return _page(region, form, None, 422)
-    return _page(region, form, statistics.statistics(region, form.chosen(), local_today()))
+        return _page(region, form, status=422)
+    return _page(region, form, form.chosen())
 
 
 @bp.route("/statistics/records")
@@ -71,7 +86,7 @@ def _export(make, suffix: str):
     region = _region()
     form = _form()
     if not form.validate():
-        return _page(region, form, None, 422)
+        return _page(region, form, status=422)
     stats = statistics.statistics(region, form.chosen(), local_today())
     today = local_today()
     return send_download(make(stats), file_name(stats.title, f"{today:%Y%m%d}", suffix=suffix),

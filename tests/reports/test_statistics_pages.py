@@ -10,6 +10,9 @@ from docx import Document
 from docx.oxml.ns import qn
 from openpyxl import load_workbook
 
+from app.activities.models import Activity, ActivityKind, ActivityLevel, ActivityStatus
+from app.extensions import db
+from app.organizations.models import Organization
 from app.timeutil import local_today
 from tests.reports.statistics_data import make_year
 
@@ -228,4 +231,24 @@ def test_the_page_sends_a_handful_of_statements(year, client_as, sql_statements)
     # The user and region, the standards, the event names, the channels, one GROUP BY per figure
     # (the six case figures in one, over the KPI page's facts of the period's cases, with the
     # revision they are kept by and the next deadline due).
-    assert len(statements) <= 19, "\n".join(s[:150] for s in statements)
+    # The page's sentences and tables are kept by the same revisions (read once more, with the
+    # next deadline due).
+    assert len(statements) <= 21, "\n".join(s[:150] for s in statements)
+    with sql_statements() as again:
+        assert client.get("/statistics?period=2026").status_code == 200
+    # Nothing changed: the user, the region, the region choices and the revisions.
+    assert len(again) == 4 and any("data_revisions" in s for s in again), "\n".join(s[:150] for s in again)
+
+
+def test_a_kept_page_shows_a_new_activity_at_once(app, year, client_as):
+    client = client_as("supervisor")
+    trainings = re.compile(r"其中培训(\d+)期")
+    page = lambda: client.get("/statistics?period=2026").get_data(as_text=True)  # noqa: E731
+    assert trainings.search(page())[1] == trainings.search(page())[1] == "1"  # the second one kept
+    with app.app_context():
+        federation = db.session.get(Organization, year.fengcheng_federation)
+        db.session.add(Activity(organization=federation, region_id=federation.region_id, title="健身气功培训班",
+                                kind=ActivityKind.TRAINING, level=ActivityLevel.TOWNSHIP, starts_on=date(2026, 11, 5),
+                                ends_on=date(2026, 11, 5), status=ActivityStatus.PLANNED))
+        db.session.commit()
+    assert trainings.search(page())[1] == "2"
