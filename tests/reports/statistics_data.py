@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from app.activities.models import Activity, ActivityKind, ActivityLevel, ActivityStatus
 from app.extensions import db
-from app.organizations.models import EventKind, LifecycleEvent, OrgKind, OrgLevel, OrgStatus
+from app.organizations.models import EventKind, LifecycleEvent, Organization, OrgKind, OrgLevel, OrgStatus
 from app.regions.models import Region, RegionLevel
 from app.regions.services import create_region
 from app.standards.models import InspectionKind, ItemResult, Rectification, RectificationStatus
@@ -35,6 +35,14 @@ def _activity(org, title: str, kind: ActivityKind, on: date, status: ActivitySta
     db.session.add(Activity(organization=org, region_id=org.region_id, title=title, kind=kind,
                             level=ActivityLevel.TOWNSHIP, starts_on=on, ends_on=on, status=status,
                             actual_participants=participants))
+
+
+def add_training(app, year: "Year") -> None:
+    """A training planned by 凤城镇's federation in November 2026: one more 培训 in the year."""
+    with app.app_context():
+        _activity(db.session.get(Organization, year.fengcheng_federation), "健身气功培训班", ActivityKind.TRAINING,
+                  date(2026, 11, 5), ActivityStatus.PLANNED)
+        db.session.commit()
 
 
 def make_year(app, world) -> Year:

@@ -7,10 +7,9 @@ import pytest
 from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
-from app.activities.models import Activity, ActivityKind, ActivityLevel, ActivityStatus
 from app.cases.models import Channel
 from app.extensions import db
-from app.organizations.models import Organization, OrgLevel
+from app.organizations.models import OrgLevel
 from app.regions.models import Region, RegionLevel
 from app.reports import statistics, wording
 from app.reports.forms import StatisticsForm
@@ -20,7 +19,7 @@ from app.scoping import set_scope
 from app.standards.models import Standard
 from app.timeutil import local_today
 from tests.reports.kpi_cases import make_kpi_cases
-from tests.reports.statistics_data import make_year
+from tests.reports.statistics_data import add_training, make_year
 
 YEAR = Period.year(2026)
 
@@ -278,10 +277,5 @@ def test_the_case_figures_by_channel_are_the_kpi_pages_parts(app, world):
 def test_a_kept_figure_follows_a_write_to_what_it_counts(app, world):
     year = make_year(app, world)
     assert _cells(_stats(app, world.county_a, YEAR, world.county_a.path))["activities"][("training",)] == 1
-    with app.app_context():
-        federation = db.session.get(Organization, year.fengcheng_federation)
-        db.session.add(Activity(organization=federation, region_id=federation.region_id, title="健身气功培训班",
-                                kind=ActivityKind.TRAINING, level=ActivityLevel.TOWNSHIP, starts_on=date(2026, 11, 5),
-                                ends_on=date(2026, 11, 5), status=ActivityStatus.PLANNED))
-        db.session.commit()
+    add_training(app, year)
     assert _cells(_stats(app, world.county_a, YEAR, world.county_a.path))["activities"][("training",)] == 2

@@ -10,11 +10,8 @@ from docx import Document
 from docx.oxml.ns import qn
 from openpyxl import load_workbook
 
-from app.activities.models import Activity, ActivityKind, ActivityLevel, ActivityStatus
-from app.extensions import db
-from app.organizations.models import Organization
 from app.timeutil import local_today
-from tests.reports.statistics_data import make_year
+from tests.reports.statistics_data import add_training, make_year
 
 HX = {"HX-Request": "true"}
 NUMBER_LINK = re.compile(r'<a href="(/statistics/records\?[^"]+)">(\d+)</a>')
@@ -245,10 +242,5 @@ def test_a_kept_page_shows_a_new_activity_at_once(app, year, client_as):
     trainings = re.compile(r"其中培训(\d+)期")
     page = lambda: client.get("/statistics?period=2026").get_data(as_text=True)  # noqa: E731
     assert trainings.search(page())[1] == trainings.search(page())[1] == "1"  # the second one kept
-    with app.app_context():
-        federation = db.session.get(Organization, year.fengcheng_federation)
-        db.session.add(Activity(organization=federation, region_id=federation.region_id, title="健身气功培训班",
-                                kind=ActivityKind.TRAINING, level=ActivityLevel.TOWNSHIP, starts_on=date(2026, 11, 5),
-                                ends_on=date(2026, 11, 5), status=ActivityStatus.PLANNED))
-        db.session.commit()
+    add_training(app, year)
     assert trainings.search(page())[1] == "2"
