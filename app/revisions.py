@@ -24,7 +24,9 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from app.extensions import db
 
-KEPT_FIGURES = 64  # per worker: a few boards per region and period looked at
+# How many a worker keeps, per shelf: a few boards per region and period looked at; a to-do
+# list per user at work (one user's does not push the boards out).
+SHELVES = {"figures": 64, "todo": 256}
 
 
 class DataRevision(db.Model):
@@ -81,6 +83,15 @@ def revise(session: Session, *names: str) -> None:
                         execution_options={"synchronize_session": False})
 
 
+def _written(session: Session, names: tuple[str, ...]) -> bool:
+    """Whether ``session``'s transaction has changed, or is about to flush, data of ``names``:
+    its revision is new only once it commits."""
+    if _pending(session).intersection(names):
+        return True
+    return any(_watched.get(type(obj), set()).intersection(names)
+               for obj in (*session.new, *session.deleted, *session.dirty))
+
+
 def current(*names: str) -> tuple[str, ...] | None:
     """The revisions of ``names``, in order; None when one is missing (nothing is kept then)."""
     rows = db.session.execute(select(DataRevision.name, DataRevision.token).where(DataRevision.name.in_(names)))
@@ -96,13 +107,17 @@ class _Kept:
     value: Any
 
 
-def kept(names: tuple[str, ...], key: Hashable, now: datetime, compute: Callable[[], tuple[Any, datetime | None]]):
+def kept(names: tuple[str, ...], key: Hashable, now: datetime, compute: Callable[[], tuple[Any, datetime | None]],
+         shelf: str = "figures"):
     """The figure ``key``, counted from the data of the revisions ``names`` as of ``now``: kept from an
     earlier count when the data have not changed since and no deadline has passed in between,
     else counted again. ``compute`` returns the figure and the moment it stops being exact as
-    the clock moves (None: never)."""
+    the clock moves (None: never). ``shelf`` (SHELVES) says how many of its kind are kept."""
+    if _written(db.session, names):
+        return compute()[0]  # this transaction changed the data: no kept figure counted them
     revision = current(*names)
-    store: OrderedDict = current_app.extensions.setdefault("kept_figures", OrderedDict())
+    shelves: dict = current_app.extensions.setdefault("kept_figures", {})
+    store: OrderedDict = shelves.setdefault(shelf, OrderedDict())
     entry = store.get(key)
     if (entry is not None and revision is not None and entry.revision == revision and entry.since <= now
             and (entry.until is None or now < entry.until)):
@@ -112,7 +127,7 @@ def kept(names: tuple[str, ...], key: Hashable, now: datetime, compute: Callable
     if revision is not None:
         store[key] = _Kept(revision, now, until, value)
         store.move_to_end(key)
-        while len(store) > KEPT_FIGURES:
+        while len(store) > SHELVES[shelf]:
             store.popitem(last=False)
     return value
 

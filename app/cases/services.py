@@ -11,6 +11,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
+from app import revisions
 from app.attachments.services import attach
 from app.audit.listeners import record_view
 from app.auth.models import User
@@ -36,6 +37,7 @@ from app.cases.models import (
 from app.extensions import db
 from app.printing.codes import new_verification_code
 from app.regions.models import Region, RegionLevel
+from app.reports import CASE_FIGURES
 from app.rules import RuleError
 from app.scoping import rehome, unscoped
 from app.timeutil import local_to_utc, utcnow
@@ -47,12 +49,17 @@ A = ActionKind
 # --------------------------------------------------------------------------- the calendar
 
 def load_calendar() -> WorkCalendar:
-    """The calendar with the administrator's entries, read once per request or job."""
+    """The calendar with the administrator's entries, read once per request or job, and kept
+    (app.revisions) while they are unchanged."""
     if "_work_calendar" not in g:
-        overrides = {d.day: d.workday for d in db.session.execute(select(CalendarDay)).scalars()}
-        years = frozenset(db.session.execute(select(CalendarYear.year)).scalars())
-        g._work_calendar = WorkCalendar(overrides, years)
+        g._work_calendar = revisions.kept((CASE_FIGURES,), ("work_calendar",), utcnow(),
+                                          lambda: (_read_calendar(), None))
     return g._work_calendar
+
+
+def _read_calendar() -> WorkCalendar:
+    overrides = {d.day: d.workday for d in db.session.execute(select(CalendarDay)).scalars()}
+    return WorkCalendar(overrides, frozenset(db.session.execute(select(CalendarYear.year)).scalars()))
 
 
 def enter_year_arrangement(year: int, holidays: list, workdays: list, note: str, user: User) -> int:

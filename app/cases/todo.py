@@ -1,18 +1,16 @@
 """The case desk's part of 我的待办: cases waiting for this user's step, most urgent first, read in
 one query however many groups there are (the home page is every user's first request)."""
 from dataclasses import dataclass
-from datetime import datetime
 
 from flask import url_for
 from sqlalchemy import and_, exists, false, or_, select
 from sqlalchemy.orm import joinedload, load_only
 
 from app.auth.models import User
-from app.cases.ledger import countdown, next_dues
+from app.cases.ledger import next_dues
 from app.cases.models import SUPERVISION_LADDER, Case, CaseAction, CaseStatus, HandlingUnit, UnitKind
-from app.cases.services import load_calendar
 from app.extensions import db
-from app.main.todo import TodoGroup, TodoItem
+from app.main.todo import Due, TodoGroup, TodoItem
 
 TODO_LIMIT = 20
 S = CaseStatus
@@ -66,7 +64,9 @@ def _units_of(user: User):
         HandlingUnit.id == (user.unit_id or 0)))
 
 
-def todo_for(user: User, now: datetime) -> list[TodoGroup]:
+def todo_for(user: User) -> list[TodoGroup]:
+    """The cases waiting for ``user``, each with its next deadline (its countdown is the
+    showing's: app.main.todo_list)."""
     if not user.can_write:
         return []
     groups = [g for g in GROUPS if g.handler or user.is_county]
@@ -88,7 +88,6 @@ def todo_for(user: User, now: datetime) -> list[TodoGroup]:
     if not rows:
         return []
     dues = next_dues([case.id for case, _ in rows])
-    calendar = load_calendar()
     result = []
     for group in groups:
         items = []
@@ -96,12 +95,11 @@ def todo_for(user: User, now: datetime) -> list[TodoGroup]:
             if (not group.holds(case, supervised) or (group.handler and case.unit_id not in unit_ids)
                     or len(items) >= TODO_LIMIT):
                 continue
-            due = countdown(dues.get(case.id), now, calendar)
+            due = dues.get(case.id)
             items.append(TodoItem(f"{case.number} {case.channel.name}：{case.content[:30]}",
-                                  url_for("cases.detail", case_id=case.id), overdue=due["mark"] == "overdue",
-                                  note=due["words"]))
+                                  url_for("cases.detail", case_id=case.id),
+                                  due=Due(due.due_at, due.provisional) if due else None))
         if items:
-            items.sort(key=lambda item: not item.overdue)
             args = {"status": group.status.value} if group.status else {}
             result.append(TodoGroup(group.title, items, more_url=url_for("cases.index", **args)))
     return result

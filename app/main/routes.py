@@ -4,15 +4,12 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
-from app.activities.todo import todo_for as activities_todo
-from app.cases.todo import todo_for as cases_todo
 from app.extensions import db
 from app.htmx import render
 from app.main import bp, help_pages
 from app.main.search import search_everything
-from app.organizations.todo import todo_for as organizations_todo
+from app.main.todo_list import todo_groups
 from app.pagination import FilterForm
-from app.standards.todo import todo_for as standards_todo
 from app.timeutil import local_now, local_today
 
 
@@ -20,11 +17,7 @@ from app.timeutil import local_now, local_today
 @login_required
 def index():
     """我的待办: what the logged-in user must act on, overdue work first."""
-    today = local_today()
-    groups = (cases_todo(current_user, local_now()) + standards_todo(current_user, today)
-              + organizations_todo(current_user, today) + activities_todo(current_user, today))
-    groups.sort(key=lambda g: -g.overdue)
-    return render_template("main/index.html", todo_groups=groups)
+    return render_template("main/index.html", todo_groups=todo_groups(current_user, local_now()))
 
 
 @bp.route("/search")

@@ -6,12 +6,14 @@ import io
 import re
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
+from app import revisions
 from app.attachments.models import Attachment
 from app.audit.models import AuditEntry
-from app.cases.models import Case, CaseStatus
+from app.cases.models import ActionKind, Case, CaseAction, CaseStatus
 from app.extensions import db
+from app.reports import CASE_FIGURES
 from tests.factories import jpeg_bytes
 
 NEW = "/cases/new"
@@ -273,6 +275,40 @@ def test_a_county_office_with_its_member_handles_a_case(app, client_as, world):
     assert step(supervisor, app, case_id, "dispatch", unit_id=units["县体育中心"]).status_code == 303
     assert step(supervisor, app, case_id, "sign_for").status_code == 303  # a member of the office
     assert "县体育中心" in supervisor.get(f"/cases/{case_id}").get_data(as_text=True)
+
+
+def test_the_kept_todo_list_shows_each_step_at_once_and_counts_down_as_of_now(app, client_as, monkeypatch):
+    from datetime import timedelta
+
+    import app.main.routes as home
+    from app.timeutil import local_now
+
+    supervisor, clerk = client_as("supervisor"), client_as("clerk")
+    case_id = registered(supervisor, received_at=f"{local_now():%Y-%m-%dT%H:%M}")
+    assert "待签收的诉求件" not in clerk.get("/").get_data(as_text=True)  # the clerk's list is kept from here
+    step(supervisor, app, case_id, "accept")
+    units = units_offered(supervisor.get(f"/cases/{case_id}").get_data(as_text=True).split("steps/dispatch")[1])
+    step(supervisor, app, case_id, "dispatch", unit_id=units["凤城镇"])
+    todo = clerk.get("/").get_data(as_text=True)
+    assert "待签收的诉求件" in todo and "剩余" in todo and "已逾期" not in todo
+    # Only the clock moves: the kept list counts down as of the request.
+    later = local_now() + timedelta(days=40)
+    monkeypatch.setattr(home, "local_now", lambda: later)
+    todo = clerk.get("/").get_data(as_text=True)
+    assert "已超期" in todo and "已逾期" in todo and "剩余" not in todo
+    monkeypatch.undo()
+    # An action on the case, and nothing else of it, changes the list too (被督办 counts the actions).
+    with app.app_context():
+        db.session.execute(update(Case).where(Case.id == case_id).values(status=CaseStatus.HANDLING))
+        revisions.revise(db.session, CASE_FIGURES)
+        db.session.commit()
+    assert "被督办的诉求件" not in clerk.get("/").get_data(as_text=True)
+    with app.app_context():
+        case = db.session.get(Case, case_id)
+        db.session.add(CaseAction(case_id=case_id, kind=ActionKind.URGE, round=case.round, region_id=case.region_id,
+                                  actor_name="督办人", text="请今日内办理。"))
+        db.session.commit()
+    assert "被督办的诉求件" in clerk.get("/").get_data(as_text=True)
 
 
 def test_an_overdue_case_is_supervised_up_the_ladder_with_printed_notices(app, client_as, tmp_path):

@@ -65,6 +65,20 @@ def test_a_board_looked_at_again_reads_no_case_and_one_written_to_is_counted_aga
     assert figure(board(county), "sign_for") == "75.0%（6/8）"
 
 
+def test_a_transaction_that_wrote_case_data_reads_its_own_figures_not_the_kept_ones(made, world, as_reader):
+    county = as_reader(world.county_a)
+    assert figure(board(county), "sign_for") == "71.4%（5/7）"  # kept from here
+    h = db.session.get(Case, made["H"])
+    _dispatch(h, "凤城镇", OCT_8)
+    _step(h, ActionKind.SIGN_FOR, "clerk", OCT_8)
+    # Not committed, so the revision is still the old one: the board is counted again all the same.
+    assert figure(board(county), "sign_for") == "75.0%（6/8）"
+    db.session.flush()
+    assert figure(board(county), "sign_for") == "75.0%（6/8）"
+    db.session.rollback()
+    assert figure(board(county), "sign_for") == "71.4%（5/7）"
+
+
 def test_a_kept_board_is_counted_again_once_a_deadline_has_passed(app, made, world, as_reader):
     county = as_reader(world.county_a)
     # On 10-08, H's answer deadline (received that day) is still open: not yet in 按时办结率.
