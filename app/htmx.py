@@ -1,5 +1,6 @@
 """One URL, two renderings: the full page, or the fragment htmx asked for."""
 from flask import make_response, render_template, request
+from markupsafe import Markup
 
 
 def is_fragment_request() -> bool:
@@ -22,5 +23,14 @@ def render(page_template: str, fragment_template: str | None = None, /, **contex
     needs another status code returns ``render(...), 422``."""
     template = fragment_template if fragment_template and is_fragment_request() else page_template
     response = make_response(render_template(template, **context))
+    response.vary.add("HX-Request")
+    return response
+
+
+def render_results(page_template: str, results: Markup, /, **context):
+    """The page around a list's ``results``, rendered already (app.kept_results), or the results
+    alone when htmx asked for just them. The page template shows them as ``{{ results }}``."""
+    body = results if is_fragment_request() else render_template(page_template, results=results, **context)
+    response = make_response(body)
     response.vary.add("HX-Request")
     return response

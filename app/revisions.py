@@ -25,8 +25,8 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 from app.extensions import db
 
 # How many a worker keeps, per shelf: a few boards per region and period looked at; a to-do
-# list per user at work (one user's does not push the boards out).
-SHELVES = {"figures": 64, "todo": 256}
+# list per user at work; the lists' results last looked at (one kind does not push out another).
+SHELVES = {"figures": 64, "todo": 256, "results": 128}
 
 
 class DataRevision(db.Model):
@@ -49,6 +49,8 @@ def watch(name: str, *models: type) -> None:
         event.listen(Session, "after_flush", _note_flushed)
         event.listen(Session, "do_orm_execute", _note_bulk_writes)
         event.listen(Session, "before_commit", _write_revisions)
+        event.listen(Session, "after_commit", _forget_tokens)
+        event.listen(Session, "after_rollback", _forget_tokens)
 
 
 def _pending(session: Session) -> set:
@@ -78,6 +80,7 @@ def _write_revisions(session: Session) -> None:
 
 def revise(session: Session, *names: str) -> None:
     """Give ``names`` new revisions, in ``session``'s transaction."""
+    _forget_tokens(session)
     for name in sorted(names):  # one order for every writer
         session.execute(update(DataRevision).where(DataRevision.name == name).values(token=uuid.uuid4().hex),
                         execution_options={"synchronize_session": False})
@@ -93,10 +96,18 @@ def _written(session: Session, names: tuple[str, ...]) -> bool:
 
 
 def current(*names: str) -> tuple[str, ...] | None:
-    """The revisions of ``names``, in order; None when one is missing (nothing is kept then)."""
-    rows = db.session.execute(select(DataRevision.name, DataRevision.token).where(DataRevision.name.in_(names)))
-    tokens = {name: token for name, token in rows}
-    return tuple(tokens[name] for name in names) if len(tokens) == len(set(names)) else None
+    """The revisions of ``names``, in order; None when one is missing (nothing is kept then).
+    Every revision is read at the first call in a transaction, and held until it ends: a page
+    asks for several kept things, and a newer revision committed meanwhile only means a figure
+    counted from newer data is kept under the older token, never a stale one shown."""
+    tokens = db.session.info.get("revisions")
+    if tokens is None:
+        tokens = db.session.info["revisions"] = dict(db.session.execute(select(DataRevision.name, DataRevision.token)).all())
+    return tuple(tokens[name] for name in names) if all(name in tokens for name in names) else None
+
+
+def _forget_tokens(session: Session, *args) -> None:
+    session.info.pop("revisions", None)
 
 
 @dataclass(frozen=True)

@@ -97,6 +97,23 @@ def remaining_words(due_at: datetime, now: datetime, calendar: WorkCalendar) -> 
     return f"剩余{calendar.workdays_between(now.date(), due_at.date())}个工作日"
 
 
+def countdown_changes_at(due_at: datetime, now: datetime, calendar: WorkCalendar) -> datetime:
+    """The moment after ``now`` at which ``remaining_words`` or ``urgency`` of ``due_at`` may first
+    read otherwise: a page showing the countdown is exact until then. Counts of working days and
+    the marks turn at midnight; counts of hours at each whole hour from the due time."""
+    midnight = datetime.combine(now.date() + timedelta(days=1), time())
+    hour = timedelta(hours=1)
+    if now > due_at:
+        if calendar.workdays_between(due_at.date(), now.date()) > 0:
+            return midnight
+        return min(midnight, due_at + ((now - due_at) // hour + 1) * hour)  # 已超期N小时 → N+1
+    if due_at.date() == now.date():
+        if due_at.time() == END_OF_DAY:
+            return due_at  # 今日到期 until it has passed
+        return min(due_at, due_at - ((due_at - now) // hour) * hour)  # 剩余N小时 → N-1
+    return midnight
+
+
 DUE_SOON_WORKDAYS = 1  # due today or on the next working day: 即将到期
 
 

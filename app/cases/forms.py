@@ -82,9 +82,10 @@ class CaseFilters(FilterForm):
     month = StringField("月份", filters=[lambda value: (value or "")[:7]])
 
     def __init__(self, args=None, *, channels=(), units=()):
+        """``channels`` and ``units``: the (value, name) pairs offered."""
         self._choices = {
-            "channel": [SelectChoice("", "全部渠道")] + [SelectChoice(c.code, c.name) for c in channels],
-            "unit": [SelectChoice("", "全部承办单位")] + [SelectChoice(str(u.id), u.name) for u in units],
+            "channel": [SelectChoice("", "全部渠道")] + [SelectChoice(value, name) for value, name in channels],
+            "unit": [SelectChoice("", "全部承办单位")] + [SelectChoice(value, name) for value, name in units],
         }
         super().__init__(args)
 

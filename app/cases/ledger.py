@@ -5,14 +5,18 @@ from datetime import date, datetime
 from sqlalchemy import and_, exists, select
 from sqlalchemy.orm import joinedload, selectinload
 
+from app import revisions
 from app.cases import services
 from app.cases.calendar import WorkCalendar
-from app.cases.deadlines import DUE_SOON_WORKDAYS, remaining_words, urgency
+from app.cases.deadlines import DUE_SOON_WORKDAYS, countdown_changes_at, remaining_words, urgency
 from app.cases.forms import CaseFilters
 from app.cases.models import WINDOW_KINDS, Case, CaseCategory, CaseDeadline, CaseStatus, Channel
 from app.extensions import db
 from app.pagination import apply_search
 from app.parsing import parse_int
+from app.reports import CASE_FIGURES
+from app.scoping import current_scope
+from app.timeutil import utcnow
 
 OPEN_STATUSES = [s for s in CaseStatus if s not in (CaseStatus.CLOSED, CaseStatus.REJECTED)]
 
@@ -26,7 +30,16 @@ def _open_deadline_due(condition):
 def ledger_filters(user, args=None) -> CaseFilters:
     """The ledger's filters with the options ``user`` chooses from: the page, its Excel (in the
     request or in the background job, where ``args`` are the request's) and its PDF read the same."""
-    return CaseFilters(args, channels=services.active_channels(), units=services.units_for(user.region))
+    channels, units = revisions.kept((CASE_FIGURES,), ("ledger_choices", current_scope(), user.region_id), utcnow(),
+                                     lambda: (_filter_choices(user.region), None))
+    return CaseFilters(args, channels=channels, units=units)
+
+
+def _filter_choices(region) -> tuple[list, list]:
+    """The channels and the units the ledger filters by, as (value, name) pairs: kept (app.revisions)
+    while unchanged, not read as objects on every look at the ledger."""
+    return ([(c.code, c.name) for c in services.active_channels()],
+            [(str(u.id), u.name) for u in services.units_for(region)])
 
 
 def ledger_query(filters, now: datetime, calendar: WorkCalendar, *, with_deadlines: bool = True):
@@ -98,3 +111,8 @@ def countdown(deadline: CaseDeadline | None, now: datetime, calendar: WorkCalend
     return {"words": remaining_words(deadline.due_at, now, calendar), "mark": urgency(deadline.due_at, now, calendar),
             "provisional": deadline.provisional}
 
+
+
+def countdowns_change_at(deadlines, now: datetime, calendar: WorkCalendar) -> datetime | None:
+    """The first moment one of the countdowns of ``deadlines`` reads otherwise (None: none shown)."""
+    return min((countdown_changes_at(d.due_at, now, calendar) for d in deadlines), default=None)

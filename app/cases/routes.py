@@ -13,7 +13,7 @@ from app.cases import exports, matching, paper, services, workflow
 from app.cases.calendar import LIBRARY_YEARS, parse_dates
 from app.cases.deadlines import Limit, Unit
 from app.cases.forms import CaseForm, LimitForm, MatchForm, MemberForm, OfficeForm, StepForm, YearArrangementForm
-from app.cases.ledger import countdown, ledger_filters, ledger_query, next_dues
+from app.cases.ledger import countdown, countdowns_change_at, ledger_filters, ledger_query, next_dues
 from app.cases.masking import mask_name, mask_phone
 from app.cases.models import (
     SUPERVISION_LADDER,
@@ -31,13 +31,15 @@ from app.cases.models import (
     UnitKind,
 )
 from app.extensions import db
-from app.htmx import render
+from app.htmx import render_results
 from app.jobs import services as jobs
+from app.kept_results import kept_results
 from app.pagination import paginate
 from app.parsing import parse_id
 from app.permissions import admin_required, county_required
 from app.printing.downloads import ascii_name, file_name, send_download
 from app.regions.models import Region, RegionLevel
+from app.reports import CASE_FIGURES
 from app.rules import RuleError
 from app.scoping import scoped_get_or_404
 from app.timeutil import local_now
@@ -54,13 +56,18 @@ def index():
     now = local_now()
     calendar = services.load_calendar()
     filters = ledger_filters(current_user)
-    page = paginate(ledger_query(filters, now, calendar, with_deadlines=False), keys_first=True,
-                    one_pass=bool(filters.q.data))
-    dues = next_dues([case.id for case in page.items])
-    return render("cases/index.html", "cases/_rows.html", page=page, filters=filters, q=filters.q.data,
-                  now=now, calendar=calendar, dues=dues, countdown=countdown,
-                  mask_name=mask_name, mask_phone=mask_phone,
-                  possible_duplicates=matching.with_open_proposals([c.id for c in page.items]))
+
+    def rows():
+        page = paginate(ledger_query(filters, now, calendar, with_deadlines=False), keys_first=True,
+                        one_pass=bool(filters.q.data))
+        dues = next_dues([case.id for case in page.items])
+        return dict(page=page, filters=filters, now=now, calendar=calendar, dues=dues, countdown=countdown,
+                    mask_name=mask_name, mask_phone=mask_phone,
+                    possible_duplicates=matching.with_open_proposals([c.id for c in page.items])
+                    ), countdowns_change_at(dues.values(), now, calendar)
+
+    results = kept_results((CASE_FIGURES,), "cases/_rows.html", now, rows)
+    return render_results("cases/index.html", results, filters=filters, q=filters.q.data)
 
 
 @bp.route("/cases.xlsx")

@@ -6,7 +6,7 @@ from datetime import date, datetime, timedelta
 import pytest
 
 from app.cases.calendar import LIBRARY_YEARS, WorkCalendar, year_arrangement
-from app.cases.deadlines import Limit, Unit, add_months, due, remaining_words, urgency
+from app.cases.deadlines import Limit, Unit, add_months, countdown_changes_at, due, remaining_words, urgency
 
 CAL = WorkCalendar()
 FIVE_WORKING_DAYS = Limit(5, Unit.WORKING_DAYS)
@@ -148,3 +148,29 @@ def test_the_librarys_exception_days_are_the_days_it_says_break_the_week():
             breaks = CAL.is_workday(day) != (day.weekday() < 5)
             assert (day in exceptions) == breaks, day
             day += timedelta(days=1)
+
+
+@pytest.mark.parametrize("due_at", [
+    datetime(2026, 11, 4, 15, 20),  # due today at 15:20: 剩余N小时, then 已超期N小时
+    datetime(2026, 11, 4, 23, 59, 59),  # 今日到期
+    datetime(2026, 11, 5, 23, 59, 59),  # tomorrow: 剩余1个工作日, 即将到期
+    datetime(2026, 11, 3, 9, 0),  # yesterday: 已超期1个工作日
+    datetime(2026, 10, 31, 9, 0),  # a Saturday: late by hours over the weekend
+])
+def test_the_countdown_reads_the_same_until_the_moment_it_is_said_to_change(due_at):
+    def reading(moment):
+        return remaining_words(due_at, moment, CAL), urgency(due_at, moment, CAL)
+
+    now = datetime(2026, 11, 4, 9, 7)  # a Wednesday morning
+    changes = 0
+    while now < datetime(2026, 11, 6):
+        until = countdown_changes_at(due_at, now, CAL)
+        assert until > now or until == due_at == now
+        moment = now
+        while moment < until:  # every minute up to the change reads as ``now`` does
+            assert reading(moment) == reading(now), (due_at, now, moment, until)
+            moment += timedelta(minutes=1)
+        after = until + timedelta(seconds=1)
+        changes += reading(after) != reading(now)
+        now = after
+    assert changes >= 2  # the moments named are real changes, not only a minute-by-minute walk

@@ -11,7 +11,7 @@ from sqlalchemy import select, update
 from app import revisions
 from app.attachments.models import Attachment
 from app.audit.models import AuditEntry
-from app.cases.models import ActionKind, Case, CaseAction, CaseStatus
+from app.cases.models import ActionKind, Case, CaseAction, CaseStatus, HandlingUnit
 from app.extensions import db
 from app.reports import CASE_FIGURES
 from tests.factories import jpeg_bytes
@@ -191,6 +191,39 @@ def test_the_ledger_filters_and_searches(app, client_as):
     assert overdue.count("已超期") >= 2
     fragment = supervisor.get("/cases?channel=petition_letter", headers={"HX-Request": "true"}).get_data(as_text=True)
     assert "<html" not in fragment and "没有符合条件的诉求件" in fragment
+
+
+def test_the_kept_ledger_shows_each_write_at_once_counts_down_as_of_now_and_keeps_to_its_reader(
+        app, client_as, monkeypatch):
+    from datetime import timedelta
+
+    import app.cases.routes as ledger_page
+    from app.timeutil import local_now
+
+    supervisor, clerk = client_as("supervisor"), client_as("clerk")
+    today = local_now()
+    first = registered(supervisor, received_at=f"{today:%Y-%m-%dT%H:%M}")
+    assert "剩余" in supervisor.get("/cases").get_data(as_text=True)  # kept from here
+    registered(supervisor, content="体育馆周末不开放。", received_at=f"{today:%Y-%m-%dT%H:%M}")
+    assert "体育馆周末不开放" in supervisor.get("/cases").get_data(as_text=True)
+    # Another county's supervisor, and the township's clerk, read the same address with other rows.
+    assert "阳城体诉" not in client_as("supervisor_b").get("/cases").get_data(as_text=True)
+    assert "阳城体诉" not in clerk.get("/cases").get_data(as_text=True)
+    # A unit renamed shows at once too.
+    step(supervisor, app, first, "accept")
+    units = units_offered(supervisor.get(f"/cases/{first}").get_data(as_text=True).split("steps/dispatch")[1])
+    step(supervisor, app, first, "dispatch", unit_id=units["凤城镇"])
+    assert "阳城体诉〔2026〕0001号" in clerk.get("/cases").get_data(as_text=True)
+    assert "凤城镇人民政府" not in supervisor.get("/cases").get_data(as_text=True)
+    with app.app_context():
+        db.session.get(HandlingUnit, int(units["凤城镇"])).name = "凤城镇人民政府"
+        db.session.commit()
+    assert "凤城镇人民政府" in supervisor.get("/cases").get_data(as_text=True)
+    # Only the clock moves: the kept rows count down as of the request.
+    later = today + timedelta(days=40)
+    monkeypatch.setattr(ledger_page, "local_now", lambda: later)
+    ledger = supervisor.get("/cases").get_data(as_text=True)
+    assert "剩余" not in ledger and ledger.count("已超期") >= 2
 
 
 def test_the_administrator_enters_a_years_arrangement_and_provisional_deadlines_follow(app, client_as):
