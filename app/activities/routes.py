@@ -12,11 +12,13 @@ from app.activities.models import Activity, ActivityLevel
 from app.attachments import kept
 from app.audit.history import history_for
 from app.extensions import db
-from app.htmx import render
+from app.htmx import render_results
+from app.kept_results import kept_for_the_day
 from app.organizations.models import Organization
 from app.pagination import paginate, print_view
 from app.permissions import county_required, writer_required
 from app.printing.downloads import ascii_name, file_name, send_download
+from app.reports import REGISTRY_FIGURES
 from app.rules import RuleError
 from app.scoping import scoped_get_or_404
 from app.timeutil import local_today
@@ -34,9 +36,10 @@ def _filter_organization(filters: ActivityFilters) -> Organization | None:
 @login_required
 def index():
     filters = ActivityFilters()
-    page = paginate(services.activity_query(filters, local_today()))
-    return render("activities/index.html", "activities/_rows.html", page=page, filters=filters, q=filters.q.data,
-                  organization=_filter_organization(filters))
+    results = kept_for_the_day((REGISTRY_FIGURES,), "activities/_rows.html", lambda today: dict(
+        page=paginate(services.activity_query(filters, today)), filters=filters, q=filters.q.data))
+    return render_results("activities/index.html", results, filters=filters, q=filters.q.data,
+                          organization=_filter_organization(filters))
 
 
 @bp.route("/activities.xlsx")

@@ -8,7 +8,8 @@ from app.attachments import kept
 from app.attachments.services import attachments_for
 from app.audit.history import history_for
 from app.extensions import db
-from app.htmx import render
+from app.htmx import render_results
+from app.kept_results import kept_for_the_day
 from app.organizations import bp, importing, services
 from app.organizations.forms import ConfirmImportForm, EventForm, ImportForm, OrganizationFilters, OrganizationForm
 from app.organizations.models import EventKind, LifecycleEvent, Organization, ReviewResult
@@ -19,6 +20,7 @@ from app.permissions import writer_required
 from app.printing.downloads import ascii_name, file_name, send_download
 from app.regions.models import Region, RegionLevel
 from app.regions.services import region_choices
+from app.reports import REGISTRY_FIGURES
 from app.rules import RuleError
 from app.scoping import scoped_get_or_404
 from app.spreadsheets import pending
@@ -51,10 +53,11 @@ def _filter_regions():
 @login_required
 def index():
     filters = OrganizationFilters()
-    today = local_today()
-    page = paginate(_filtered(filters, today))
-    return render("organizations/index.html", "organizations/_rows.html", page=page, filters=filters,
-                  q=filters.q.data, today=today, region_options=_filter_regions, term_status=services.term_status)
+    results = kept_for_the_day((REGISTRY_FIGURES,), "organizations/_rows.html", lambda today: dict(
+        page=paginate(_filtered(filters, today)), filters=filters, q=filters.q.data, today=today,
+        term_status=services.term_status))
+    return render_results("organizations/index.html", results, filters=filters, q=filters.q.data,
+                          region_options=_filter_regions)
 
 
 @bp.route("/organizations/export.xlsx")

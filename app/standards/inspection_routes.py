@@ -14,12 +14,14 @@ from app.attachments.services import ACCEPT_ATTR, attachments_for
 from app.audit.history import history_for
 from app.extensions import db
 from app.forms import EditForm
-from app.htmx import is_fragment_request, render
+from app.htmx import is_fragment_request, render, render_results
+from app.kept_results import kept_for_the_day
 from app.organizations.models import Organization
 from app.pagination import paginate, print_view
 from app.parsing import parse_year
 from app.permissions import county_required
 from app.printing.downloads import ascii_name, file_name, send_download
+from app.reports import REGISTRY_FIGURES
 from app.rules import RuleError
 from app.scoping import scoped_get_or_404
 from app.standards import exports
@@ -54,9 +56,9 @@ RESULT_OWNER = InspectionResult.__tablename__
 @login_required
 def index():
     filters = InspectionFilters()
-    page = paginate(services.inspection_query(filters))
-    return render("standards/inspections.html", "standards/_inspection_rows.html", page=page, filters=filters,
-                  q=filters.q.data)
+    results = kept_for_the_day((REGISTRY_FIGURES,), "standards/_inspection_rows.html", lambda today: dict(
+        page=paginate(services.inspection_query(filters)), filters=filters))
+    return render_results("standards/inspections.html", results, filters=filters, q=filters.q.data)
 
 
 @bp.route("/inspections.xlsx")

@@ -6,10 +6,12 @@ from flask_login import current_user, login_required
 from app.attachments import kept
 from app.attachments.services import ACCEPT_ATTR, attachments_for
 from app.extensions import db
-from app.htmx import render
+from app.htmx import render_results
+from app.kept_results import kept_for_the_day
 from app.pagination import paginate, print_view
 from app.permissions import county_required
 from app.printing.downloads import ascii_name, file_name, send_download
+from app.reports import REGISTRY_FIGURES
 from app.rules import RuleError
 from app.scoping import scoped_get_or_404
 from app.standards import exports
@@ -28,10 +30,9 @@ OWNER = Rectification.__tablename__
 @login_required
 def index():
     filters = RectificationFilters()
-    today = local_today()
-    page = paginate(services.rectification_query(filters, today))
-    return render("standards/rectifications.html", "standards/_rectification_rows.html", page=page,
-                  filters=filters, q=filters.q.data, today=today)
+    results = kept_for_the_day((REGISTRY_FIGURES,), "standards/_rectification_rows.html", lambda today: dict(
+        page=paginate(services.rectification_query(filters, today)), filters=filters, today=today))
+    return render_results("standards/rectifications.html", results, filters=filters, q=filters.q.data)
 
 
 @bp.route("/rectifications.xlsx")
