@@ -58,3 +58,17 @@ def test_a_kept_rectification_list_marks_what_fell_overdue_at_midnight(client_as
     tomorrow = datetime.combine(local_now().date() + timedelta(days=1), datetime.min.time())
     monkeypatch.setattr(kept_results, "local_now", lambda: tomorrow)
     assert "已逾期" in text(supervisor, "/rectifications")
+
+
+def test_the_kept_coverage_boards_count_a_new_check_at_once(app, world, client_as, registry):
+    from datetime import date
+
+    supervisor, admin = client_as("supervisor"), client_as("admin")
+    county_board = f"/coverage?region={world.county_a.id}"
+    assert "<strong>0</strong> 个乡镇体育总会达到" in text(supervisor, county_board)  # kept from here
+    assert "<strong>0</strong> 个乡镇体育总会达标" in text(admin, "/coverage")
+    with app.app_context():
+        make_inspection(db.session.get(Organization, registry), inspected_on=date(2026, 6, 1), finalize=True)
+        db.session.commit()
+    assert "<strong>1</strong> 个乡镇体育总会达到" in text(supervisor, county_board)
+    assert "<strong>1</strong> 个乡镇体育总会达标" in text(admin, "/coverage")

@@ -1,10 +1,13 @@
+from datetime import date
+
 from flask import flash, render_template, request
 from flask_login import current_user, login_required
 
+from app.kept_results import kept_for_the_day
 from app.parsing import parse_year
 from app.printing.downloads import ascii_name, file_name, send_download
 from app.regions.models import Region, RegionLevel
-from app.reports import bp, excel, services
+from app.reports import REGISTRY_FIGURES, bp, excel, services
 from app.scoping import scoped_get_or_404
 from app.timeutil import local_today
 
@@ -19,16 +22,14 @@ def chosen_region() -> Region:
     return region
 
 
-def _boards(region: Region, year: int | None):
-    """The standard, and the county board (a county's or a township's) or the summary board."""
-    standard = services.township_standard()
-    today = local_today()
+def _boards(region: Region, standard, year: int | None, today: date):
+    """The county board (a county's or a township's) or the summary board, the other None."""
     if standard is None:
-        return standard, None, None
+        return None, None
     if region.level in (RegionLevel.COUNTY, RegionLevel.TOWNSHIP):
         county = region if region.level == RegionLevel.COUNTY else region.ancestor(RegionLevel.COUNTY)
-        return standard, services.county_board(county, standard, today, name=region.name, year=year), None
-    return standard, None, services.summary_board(region, standard, today, year)
+        return services.county_board(county, standard, today, name=region.name, year=year), None
+    return None, services.summary_board(region, standard, today, year)
 
 
 def _board_year() -> int | None:
@@ -41,12 +42,18 @@ def _board_year() -> int | None:
 def coverage():
     region = chosen_region()
     year = _board_year()
-    standard, board, summary = _boards(region, year)
+    standard = services.township_standard()
     if standard is None:
         flash("尚未设置乡镇体育总会的达标标准。", "error")
-    return render_template("reports/coverage.html", region=region, standard=standard, board=board,
-                           summary=summary, year=year, years=services.years_offered(local_today()),
-                           labels=services.COLUMN_LABELS, in_rectification=services.IN_RECTIFICATION)
+
+    def board(today):
+        county_board, summary = _boards(region, standard, year, today)
+        return dict(board=county_board, summary=summary, region=region, standard=standard, year=year,
+                    labels=services.COLUMN_LABELS, in_rectification=services.IN_RECTIFICATION)
+
+    results = kept_for_the_day((REGISTRY_FIGURES,), "reports/_coverage_board.html", board)
+    return render_template("reports/coverage.html", region=region, standard=standard, results=results, year=year,
+                           years=services.years_offered(local_today()))
 
 
 @bp.route("/coverage.xlsx")
@@ -54,7 +61,7 @@ def coverage():
 def coverage_export():
     region = chosen_region()
     year = _board_year()
-    standard, board, summary = _boards(region, year)
+    board, summary = _boards(region, services.township_standard(), year, local_today())
     title = f"{region.name}{f'{year}年度' if year else ''}达标覆盖情况"
     data = excel.county_workbook(board, year) if board else excel.summary_workbook(region.name, summary, year)
     today = local_today()
