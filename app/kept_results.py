@@ -7,7 +7,7 @@ The results are keyed by everything they are made of besides the data: the templ
 reader's scope and role, and the list's whole query string. A results template must therefore
 show nothing of the session (no form with a CSRF token, no "mine" that names the user)."""
 from collections.abc import Callable
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime
 
 from flask import render_template, request
 from flask_login import current_user
@@ -15,7 +15,7 @@ from markupsafe import Markup
 
 from app import revisions
 from app.scoping import current_scope
-from app.timeutil import local_now
+from app.timeutil import local_now, midnight_after
 
 
 def kept_results(names: tuple[str, ...], template: str, now: datetime,
@@ -37,5 +37,4 @@ def kept_for_the_day(names: tuple[str, ...], template: str, make: Callable[[date
     """``kept_results`` of a list whose rows change with the date alone, if at all (a
     rectification falls overdue, a term runs out): ``make(today)`` gives the template's context."""
     now = local_now()
-    midnight = datetime.combine(now.date() + timedelta(days=1), time())
-    return kept_results(names, template, now, lambda: (make(now.date()), midnight))
+    return kept_results(names, template, now, lambda: (make(now.date()), midnight_after(now)))

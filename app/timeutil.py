@@ -1,5 +1,5 @@
 """Time helpers: the database keeps naive UTC; people read China Standard Time."""
-from datetime import UTC, date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta, timezone
 
 CHINA_TZ = timezone(timedelta(hours=8), "CST")
 
@@ -23,6 +23,11 @@ def local_now() -> datetime:
 def local_today() -> date:
     """Today in China: a server clock on UTC would be a day behind until 08:00."""
     return datetime.now(CHINA_TZ).date()
+
+
+def midnight_after(moment: datetime) -> datetime:
+    """The start of the day after ``moment``'s: when what is counted by the date turns."""
+    return datetime.combine(moment.date() + timedelta(days=1), time())
 
 
 def format_local(value: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:

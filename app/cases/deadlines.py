@@ -19,6 +19,7 @@ from datetime import date, datetime, time, timedelta
 
 from app.cases.calendar import WorkCalendar
 from app.enums import LabelledEnum
+from app.timeutil import midnight_after
 
 END_OF_DAY = time(23, 59, 59)
 
@@ -101,7 +102,7 @@ def countdown_changes_at(due_at: datetime, now: datetime, calendar: WorkCalendar
     """The moment after ``now`` at which ``remaining_words`` or ``urgency`` of ``due_at`` may first
     read otherwise: a page showing the countdown is exact until then. Counts of working days and
     the marks turn at midnight; counts of hours at each whole hour from the due time."""
-    midnight = datetime.combine(now.date() + timedelta(days=1), time())
+    midnight = midnight_after(now)
     hour = timedelta(hours=1)
     if now > due_at:
         if calendar.workdays_between(due_at.date(), now.date()) > 0:

@@ -112,7 +112,6 @@ def countdown(deadline: CaseDeadline | None, now: datetime, calendar: WorkCalend
             "provisional": deadline.provisional}
 
 
-
 def countdowns_change_at(deadlines, now: datetime, calendar: WorkCalendar) -> datetime | None:
     """The first moment one of the countdowns of ``deadlines`` reads otherwise (None: none shown)."""
     return min((countdown_changes_at(d.due_at, now, calendar) for d in deadlines), default=None)

@@ -22,7 +22,7 @@ def todo_groups(user: User, now: datetime) -> list[TodoGroup]:
     """What ``user`` must act on as of ``now``, the groups with overdue work first."""
     today = now.date()
     # Everything the groups' queries read of the user is in the key: a new role or region is a new list.
-    key = ("todo", user.id, user.role, user.region_id, user.unit_id, user.active, current_scope(), today)
+    key = ("todo", user.id, user.role, user.region_id, user.unit_id, current_scope(), today)
     groups = revisions.kept((CASE_FIGURES, REGISTRY_FIGURES), key, now,
                             lambda: (_gathered(user, today), None), shelf="todo")
     if any(item.due for group in groups for item in group.items):
