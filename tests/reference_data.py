@@ -14,7 +14,9 @@ REFERENCE_TABLES = ("standards", "standard_versions", "standard_items", "channel
 
 def snapshot(connection) -> dict[str, list[dict]]:
     tables = db.metadata.tables
-    return {name: [dict(row._mapping) for row in connection.execute(select(tables[name]))]
+    # Ordered by key: PostgreSQL returns an updated row from its new place on the heap.
+    return {name: [dict(row._mapping) for row in connection.execute(
+                select(tables[name]).order_by(*tables[name].primary_key.columns))]
             for name in REFERENCE_TABLES}
 
 
