@@ -120,8 +120,10 @@ def test_a_gunicorn_worker_loads_weasyprint_before_its_first_print(monkeypatch):
     monkeypatch.setattr(engine, "warm_up", lambda: calls.append("warm"))
     monkeypatch.setenv("SERVER_SOFTWARE", "gunicorn/27.0.1")
     monkeypatch.delitem(sys.modules, "wsgi", raising=False)
-    importlib.import_module("wsgi")
+    wsgi = importlib.import_module("wsgi")
     assert calls == ["warm"]
+    compiled = {name for _, name in wsgi.app.jinja_env.cache.keys()}
+    assert {"standards/pdf/audit_sheet.html", "base.html", "cases/detail.html"} <= compiled
     monkeypatch.delenv("SERVER_SOFTWARE")
     monkeypatch.delitem(sys.modules, "wsgi")
     importlib.import_module("wsgi")  # the flask CLI imports it too, and does not print

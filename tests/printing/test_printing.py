@@ -82,3 +82,15 @@ def test_ascii_names_say_what_the_file_is():
     assert ascii_name("audit-sheet", "140522100", date(2026, 12, 2), suffix=".pdf") == "audit-sheet-140522100-2026-12-02.pdf"
     assert ascii_name("coverage", "沁水/县", suffix=".xlsx") == "coverage.xlsx"
     assert ascii_name(suffix=".pdf") == "download.pdf"
+
+
+def test_the_warm_up_specimen_is_a_sheet_that_prints(app, tmp_path):
+    """What a worker prints as it starts holds what a real sheet holds (title, tables, QR)."""
+    from app.printing import engine
+
+    pdf = tmp_path / "specimen.pdf"
+    with app.app_context():
+        pdf.write_bytes(engine.render_pdf(engine.specimen()))
+    assert pdf_pages(pdf) == 1
+    text = pdf_text(pdf)
+    assert "被检查单位" in text and "核验码0000-0000" in text and "第1页共1页" in text
