@@ -110,7 +110,8 @@ def test_the_first_print_is_held_to_the_warm_ones():
     assert met(140.0) and not met(600.0)
 
 
-def test_a_gunicorn_worker_loads_weasyprint_before_its_first_print(monkeypatch):
+def test_a_gunicorn_worker_starts_warm_and_collects_garbage_in_larger_steps(monkeypatch):
+    import gc
     import importlib
     import sys
 
@@ -118,13 +119,14 @@ def test_a_gunicorn_worker_loads_weasyprint_before_its_first_print(monkeypatch):
 
     calls = []
     monkeypatch.setattr(engine, "warm_up", lambda: calls.append("warm"))
+    monkeypatch.setattr(gc, "set_threshold", lambda *threshold: calls.append(threshold))
     monkeypatch.setenv("SERVER_SOFTWARE", "gunicorn/27.0.1")
     monkeypatch.delitem(sys.modules, "wsgi", raising=False)
     wsgi = importlib.import_module("wsgi")
-    assert calls == ["warm"]
+    assert calls == ["warm", (50_000, 20, 10)]
     compiled = {name for _, name in wsgi.app.jinja_env.cache.keys()}
     assert {"standards/pdf/audit_sheet.html", "base.html", "cases/detail.html"} <= compiled
     monkeypatch.delenv("SERVER_SOFTWARE")
     monkeypatch.delitem(sys.modules, "wsgi")
     importlib.import_module("wsgi")  # the flask CLI imports it too, and does not print
-    assert calls == ["warm"]
+    assert calls == ["warm", (50_000, 20, 10)]
