@@ -15,9 +15,14 @@ from tests.reports.statistics_data import add_training, make_year
 
 HX = {"HX-Request": "true"}
 NUMBER_LINK = re.compile(r'<a href="(/statistics/records\?[^"]+)">(\d+)</a>')
-# The year 2026 as it stands today: its end, or today while it runs.
-AS_OF = min(date(2026, 12, 31), local_today())
-SENTENCE = (f"截至{AS_OF.year}年{AS_OF.month}月{AS_OF.day}日，全县乡镇级体育总会达到2个，其中1个达到“四有”标准，"
+
+
+def _sentence() -> str:
+    """The summary's first sentence for 2026 as it stands when the test runs: the year's end, or
+    today while it runs. Read per test, not at import: a suite started before local midnight
+    reaches these tests after it."""
+    as_of = min(date(2026, 12, 31), local_today())
+    return (f"截至{as_of.year}年{as_of.month}月{as_of.day}日，全县乡镇级体育总会达到2个，其中1个达到“四有”标准，"
             "覆盖2个乡镇（街道）中的2个，覆盖率100%。")
 
 
@@ -36,7 +41,7 @@ def test_the_page_and_its_fragment(year, client_as):
     assert page.status_code == 200 and "HX-Request" in page.headers["Vary"]
     html = page.get_data(as_text=True)
     assert "<h1>阳城县2026年度体育社会组织工作统计</h1>" in html and "<html" in html
-    assert SENTENCE in html
+    assert _sentence() in html
     assert 'href="/statistics.xlsx?region=' in html and 'href="/statistics.docx?region=' in html
     fragment = client.get("/statistics?period=2026-H1", headers=HX).get_data(as_text=True)
     assert "<html" not in fragment and "<h1>阳城县2026年上半年体育社会组织工作统计</h1>" in fragment
@@ -128,7 +133,7 @@ def test_the_excel_holds_the_pages_numbers(year, client_as):
     sheets = _workbook_numbers(response.data)
     assert list(sheets) == ["统计概述", "体育社会组织（期末存续）", "体育总会达标情况", "覆盖情况", "成立、换届、变更、注销",
                             "检查与整改", "赛事活动", "诉求件办理", "登记事项名单"]
-    assert sheets["统计概述"][0][0] == "阳城县2026年度体育社会组织工作统计" and sheets["统计概述"][1][0] == SENTENCE
+    assert sheets["统计概述"][0][0] == "阳城县2026年度体育社会组织工作统计" and sheets["统计概述"][1][0] == _sentence()
     assert sheets["体育社会组织（期末存续）"][1] == ("类型", "市级", "县级", "乡镇级", "村级", "合计")
     assert sheets["体育社会组织（期末存续）"][2] == ("体育总会", 0, 1, 2, 0, 3)
     assert sheets["体育社会组织（期末存续）"][7] == ("合计", 0, 2, 3, 1, 6)
@@ -159,7 +164,7 @@ def test_the_word_document_holds_the_figures_in_its_sentences(year, client_as):
     document = Document(io.BytesIO(response.data))
     paragraphs = [p.text for p in document.paragraphs]
     assert paragraphs[0] == "阳城县2026年度体育社会组织工作统计"
-    assert paragraphs[1] == SENTENCE
+    assert paragraphs[1] == _sentence()
     assert "全年新成立体育社会组织2个（北留镇篮球俱乐部、阳城县排球协会），完成换届1个（阳城县体育总会），" \
            "办理变更登记0个，注销1个（阳城县门球协会）。" in paragraphs
     assert "全年开展赛事活动3场，其中培训1期，参与群众350人次（按已上报活动的实际参与人数统计）。" in paragraphs
