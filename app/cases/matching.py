@@ -23,12 +23,11 @@ from flask import current_app
 from rapidfuzz import fuzz
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy import case as sql_case
-from sqlalchemy.orm import contains_eager
+from sqlalchemy.orm import aliased, contains_eager
 
 from app.auth.models import User
 from app.cases.models import ActionKind, Case, CaseMatch, CaseStatus, MatchReason, MatchStatus
 from app.extensions import db
-from app.pagination import in_declared_order
 from app.rules import RuleError
 from app.timeutil import local_to_utc
 from app.versioning import require_version
@@ -223,25 +222,34 @@ def _is_newer(case: Case, other: Case) -> bool:
 
 # --------------------------------------------------------------------------- on the case page
 
-def proposals_for(case: Case) -> list[CaseMatch]:
-    """The earlier cases ``case`` may repeat, not dismissed, with those cases loaded (only those
-    in the reader's scope: the join is filtered like every query)."""
-    return db.session.execute(
-        select(CaseMatch).join(Case, CaseMatch.match_id == Case.id)
-        .where(CaseMatch.case_id == case.id, CaseMatch.status != MatchStatus.DISMISSED)
-        .options(contains_eager(CaseMatch.match))
-        .order_by(in_declared_order(CaseMatch.status, MatchStatus), Case.received_at.desc())
-    ).scalars().all()
+@dataclass(frozen=True)
+class Matches:
+    """The standing matches of one case, both ways, as its page shows them."""
+
+    proposals: list[CaseMatch]  # the earlier cases it may repeat: undecided first, the latest first
+    repeats: list[CaseMatch]  # the later cases proposed, linked or merged as its repeats (后续重复件)
+
+    @property
+    def repeated_call(self) -> bool:
+        """Part of a repeated call (``repeated_call``): a same-phone match on either side."""
+        return any(m.reason == MatchReason.SAME_PHONE for m in self.proposals + self.repeats)
 
 
-def repeats_of(case: Case) -> list[CaseMatch]:
-    """The later cases proposed, linked or merged as repeats of ``case`` (后续重复件)."""
-    return db.session.execute(
-        select(CaseMatch).join(Case, CaseMatch.case_id == Case.id)
-        .where(CaseMatch.match_id == case.id, CaseMatch.status != MatchStatus.DISMISSED)
-        .options(contains_eager(CaseMatch.case))
-        .order_by(Case.received_at)
+def matches_of(case: Case) -> Matches:
+    """``case``'s matches not dismissed, with the cases on both sides loaded, in one read. Only
+    matches whose other case is in the reader's scope: the joins are filtered like every query."""
+    newer, earlier = aliased(Case), aliased(Case)
+    rows = db.session.execute(
+        select(CaseMatch).join(newer, CaseMatch.case).join(earlier, CaseMatch.match)
+        .where(or_(CaseMatch.case_id == case.id, CaseMatch.match_id == case.id),
+               CaseMatch.status != MatchStatus.DISMISSED)
+        .options(contains_eager(CaseMatch.case.of_type(newer)), contains_eager(CaseMatch.match.of_type(earlier)))
     ).scalars().all()
+    proposals = sorted((m for m in rows if m.case_id == case.id), key=lambda m: (m.match.received_at, m.match_id),
+                       reverse=True)
+    proposals.sort(key=lambda m: list(MatchStatus).index(m.status))  # stable: the latest first within a status
+    repeats = sorted((m for m in rows if m.match_id == case.id), key=lambda m: (m.case.received_at, m.case_id))
+    return Matches(proposals, repeats)
 
 
 def with_open_proposals(case_ids: list[int]) -> set[int]:

@@ -3,7 +3,7 @@ workflow step posted to its own address, and the audited reveal of the requester
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 from werkzeug.datastructures import MultiDict
 
 from app.attachments import kept
@@ -143,8 +143,10 @@ def new():
 
 
 def _load(case_id: int) -> Case:
+    # What the page shows of the case's channel, class and unit comes with it, not a query each.
     return scoped_get_or_404(
         Case, case_id,
+        joinedload(Case.channel), joinedload(Case.channel_class), joinedload(Case.unit),
         selectinload(Case.deadlines).joinedload(CaseDeadline.rule), selectinload(Case.actions),
     )
 
@@ -164,16 +166,17 @@ def _page(case: Case, status: int = 200, *, revealed: bool = False, forms: dict 
         forms[kind].unit_id.choices = [("", "请选择")] + [(str(u.id), u.name) for u in services.units_for(current_user.region)] \
             if kind == A.DISPATCH else []
     deadlines = [(d, countdown(d, now, calendar)) for d in case.deadlines if not d.cancelled]
+    matches = matching.matches_of(case)
     return render_template(
         "cases/detail.html", case=case, steps=steps, forms=forms, deadlines=deadlines, now=now,
         revealed=revealed, may_reveal=services.may_reveal(case, current_user), stale=stale,
         requester_name=case.requester_name if revealed else mask_name(case.requester_name),
         requester_phone=case.requester_phone if revealed else mask_phone(case.requester_phone),
         timeline=sorted(case.actions, key=lambda a: (a.at, a.id)), step_labels=STEP_BUTTONS,
-        supervision=(workflow.next_rung(case), workflow.supervision_reasons(case, now, services.is_repeated(case)))
+        supervision=(workflow.next_rung(case), workflow.supervision_reasons(case, now, matches.repeated_call))
         if current_user.is_county else None, ladder=SUPERVISION_LADDER, letters=paper.letters_for(case),
         evidence=attachments_for(CaseAction.__tablename__, [a.id for a in case.actions]), accept=ACCEPT_ATTR,
-        kept_files=list(kept_files), proposals=matching.proposals_for(case), repeats=matching.repeats_of(case),
+        kept_files=list(kept_files), proposals=matches.proposals, repeats=matches.repeats,
         may_decide=current_user.is_county and current_user.can_write, mergeable=case.status in matching.MERGEABLE,
         match_form=MatchForm(formdata=None, row_version=case.row_version), match_error=match_error,
         mask_name=mask_name, mask_phone=mask_phone,

@@ -141,7 +141,7 @@ def merge_a_repeat_call(supervisor: User, county: Region, now: datetime) -> int:
         content="再次来电催问：" + earlier.content, requester_name=earlier.requester_name,
         requester_phone=earlier.requester_phone, place=earlier.place,
     ), supervisor, county, received + timedelta(minutes=10))
-    match = next(m for m in matching.proposals_for(again) if m.match_id == earlier.id)
+    match = next(m for m in matching.matches_of(again).proposals if m.match_id == earlier.id)
     matching.decide(match, MatchStatus.MERGED, supervisor, now)
     return 1
 

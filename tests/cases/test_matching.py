@@ -118,6 +118,7 @@ def test_the_same_caller_rewording_a_complaint_is_proposed_as_a_repeat(desk):
     assert SAME_PHONE_SIMILARITY <= match.similarity < 100 and match.region_id == again.region_id
     assert proposals(first) == []  # the proposal is on the newer case only
     assert services.is_repeated(again) and services.is_repeated(first)
+    assert matching.matches_of(again).repeated_call and matching.matches_of(first).repeated_call
 
 
 def test_the_window_is_30_days_and_configurable(desk, app, monkeypatch):
@@ -129,6 +130,9 @@ def test_the_window_is_30_days_and_configurable(desk, app, monkeypatch):
     monkeypatch.setitem(app.config, "DUPLICATE_WINDOW_DAYS", 45)
     later = register("县体育馆周末不对外开放，希望开放", RECEIVED + timedelta(days=40))
     assert {m for m, _ in proposals(later)} == {first.id, inside.id, late.id}
+    # On the page: the latest earlier case first; an earlier case lists its later ones oldest first.
+    assert [m.match_id for m in matching.matches_of(later).proposals] == [late.id, inside.id, first.id]
+    assert [m.case_id for m in matching.matches_of(first).repeats] == [inside.id, later.id]  # late: 31 days
 
 
 def test_the_same_phone_about_another_matter_is_no_repeat(desk):
@@ -143,6 +147,7 @@ def test_nearly_the_same_words_at_the_same_place_by_someone_else_are_proposed(de
                              place="凤城镇文化广场")
     assert proposals(by_place_text) == [(first.id, MatchReason.SAME_PLACE)]
     assert not services.is_repeated(by_place_text)  # someone else: a duplicate, not a repeated call
+    assert not matching.matches_of(by_place_text).repeated_call
     by_region = register(NEARLY_THE_SAME[1][0], phone="", place_region_id=world.town_a1.id)
     again = register(NEARLY_THE_SAME[1][1], RECEIVED + timedelta(hours=5), phone="", place_region_id=world.town_a1.id)
     assert proposals(again) == [(by_region.id, MatchReason.SAME_PLACE)]
@@ -214,7 +219,8 @@ def test_linking_keeps_both_and_puts_each_on_the_others_timeline(desk):
         link = next(a for a in case.actions if a.kind == A.LINK)
         assert link.details["case_id"] == other.id and other.number in link.text
     assert services.is_repeated(again)
-    assert matching.repeats_of(first) == [match] and matching.proposals_for(again) == [match]
+    assert matching.matches_of(first).repeats == [match] and matching.matches_of(again).proposals == [match]
+    assert matching.matches_of(first).repeated_call and matching.matches_of(again).repeated_call
 
 
 def test_merging_closes_the_duplicate_pointing_to_the_case_that_answers(desk):
@@ -249,7 +255,7 @@ def test_a_merge_is_refused_once_the_duplicate_is_answered_or_the_earlier_is_its
     redone = register(REWORDED[0][1], RECEIVED + timedelta(days=4))
     redone.round = 2  # 重办 after an unsatisfied caller: answered once already
     with pytest.raises(RuleError, match="已答复过"):
-        matching.decide(next(m for m in matching.proposals_for(redone)), MatchStatus.MERGED, supervisor, now)
+        matching.decide(next(m for m in matching.matches_of(redone).proposals), MatchStatus.MERGED, supervisor, now)
 
     base = register("县体育馆周末不对外开放，希望开放", RECEIVED + timedelta(days=10))
     middle = register("县体育馆周末不对外开放，希望开放", RECEIVED + timedelta(days=11))
@@ -266,7 +272,7 @@ def test_dismissing_ends_the_repeat_and_a_decision_is_taken_once(desk):
     first, again, match = a_repeat(desk)
     matching.decide(match, MatchStatus.DISMISSED, user("supervisor"), RECEIVED + timedelta(days=4))
     assert not services.is_repeated(again) and not services.is_repeated(first)
-    assert matching.proposals_for(again) == [] and matching.repeats_of(first) == []
+    assert matching.matches_of(again) == matching.Matches([], []) and matching.matches_of(first) == matching.Matches([], [])
     with pytest.raises(RuleError, match="已处理"):
         matching.decide(match, MatchStatus.LINKED, user("supervisor"), RECEIVED + timedelta(days=4))
 
