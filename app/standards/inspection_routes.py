@@ -111,9 +111,11 @@ def _load(inspection_id: int) -> Inspection:
     # Every result and its item are shown: load them with the inspection, not one query per row.
     return scoped_get_or_404(
         Inspection, inspection_id,
-        selectinload(Inspection.results).joinedload(InspectionResult.item),
-        selectinload(Inspection.results).selectinload(InspectionResult.activity_evidence)
-        .joinedload(ActivityEvidence.activity),
+        selectinload(Inspection.results).options(
+            joinedload(InspectionResult.item),
+            # Only the 有活动 item holds any: joined to the results, not a query of its own.
+            joinedload(InspectionResult.activity_evidence).joinedload(ActivityEvidence.activity),
+        ),
         selectinload(Inspection.rectifications).joinedload(Rectification.item),
         joinedload(Inspection.organization), joinedload(Inspection.region),
         joinedload(Inspection.version).joinedload(StandardVersion.standard),
