@@ -16,7 +16,9 @@ rolled back as before. (A plain ``SET`` inside a transaction would outlive a COM
 issues none, and ``SET LOCAL`` ends with the transaction either way.) The question and the
 COMMIT go to the driver directly: they are the transaction's ending, not statements of a page.
 """
+import psycopg
 from flask import Flask
+from psycopg.pq import TransactionStatus
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
 
@@ -32,9 +34,6 @@ def init_app(app: Flask) -> None:
 def commit_if_nothing_written(connection: Connection) -> None:
     if connection.dialect.name != "postgresql":
         return
-    import psycopg
-    from psycopg.pq import TransactionStatus
-
     driver = connection.connection.driver_connection
     if driver is None or driver.info.transaction_status != TransactionStatus.INTRANS:
         return  # idle, or failed (only ROLLBACK ends that), or the connection is gone

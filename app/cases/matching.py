@@ -247,7 +247,8 @@ def matches_of(case: Case) -> Matches:
     ).scalars().all()
     proposals = sorted((m for m in rows if m.case_id == case.id), key=lambda m: (m.match.received_at, m.match_id),
                        reverse=True)
-    proposals.sort(key=lambda m: list(MatchStatus).index(m.status))  # stable: the latest first within a status
+    order = {status: position for position, status in enumerate(MatchStatus)}
+    proposals.sort(key=lambda m: order[m.status])  # stable: the latest first within a status
     repeats = sorted((m for m in rows if m.match_id == case.id), key=lambda m: (m.case.received_at, m.case_id))
     return Matches(proposals, repeats)
 
